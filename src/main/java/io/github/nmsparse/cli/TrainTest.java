@@ -1,0 +1,202 @@
+package io.github.nmsparse.cli;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.Option;
+import com.oracle.labs.mlrg.olcut.config.Options;
+import com.oracle.labs.mlrg.olcut.config.UsageException;
+import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
+import com.oracle.labs.mlrg.olcut.config.property.Property;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.nmsparse.tribuo.NMSparseModel;
+import io.github.nmsparse.tribuo.NMSparseTrainer;
+import org.tribuo.Dataset;
+import org.tribuo.Output;
+import org.tribuo.evaluation.Evaluation;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Trains an N:M-sparse MLP and evaluates it, in the style of Tribuo's TrainTest. With no arguments it trains the
+ * plugin's {@code mlp-sr-ste-2-4} trainer on datasets/mnist-10k and evaluates it on the test split.
+ */
+public final class TrainTest {
+
+    /** The plugin's own trainer configurations, packaged from plugin-descriptor/. */
+    public static final String PLUGIN_CONFIG = "/plugin-descriptor/nmsparse-trainers.xml";
+
+    private TrainTest() {
+    }
+
+    /** Command-line options. Trainer settings left unset keep the configured component's values. */
+    public static final class TrainTestOptions implements Options {
+        @Override
+        public String getOptionsDescription() {
+            return "Trains an N:M-sparse MLP on a training set and evaluates it on a test set.";
+        }
+
+        /** Training data. */
+        @Option(longName = "train", usage = "Training data: a .csv file, or an IDX images file (its labels file beside it).")
+        public Path train = Path.of("datasets/mnist-10k/train-images-idx3-ubyte.gz");
+        /** Test data. */
+        @Option(longName = "test", usage = "Test data, in the same format as the training data.")
+        public Path test = Path.of("datasets/mnist-10k/test-images-idx3-ubyte.gz");
+        /** CSV response column. */
+        @Option(longName = "response", usage = "CSV only: the name of the response column.")
+        public String response;
+        /** Trainer component. */
+        @Option(longName = "trainer", usage = "Trainer component: from the -c configuration file if given, else from plugin-descriptor/nmsparse-trainers.xml.")
+        public String trainer = "mlp-sr-ste-2-4";
+        /** Override. */
+        @Option(longName = "pattern", usage = "Override the trainer's N:M pattern, e.g. 2:4 or 1:8.")
+        public String pattern;
+        /** Override. */
+        @Option(longName = "method", usage = "Override the training method: DENSE, STE, SR_STE or ASP.")
+        public String method;
+        /** Override. */
+        @Option(longName = "epochs", usage = "Override the number of epochs.")
+        public String epochs;
+        /** Override. */
+        @Option(longName = "hidden", usage = "Override the hidden widths, comma-separated, e.g. 256,128.")
+        public String hidden;
+        /** Override. */
+        @Option(longName = "lambda-w", usage = "Override SR-STE's lambda_w.")
+        public String lambdaW;
+        /** Override. */
+        @Option(longName = "learning-rate", usage = "Override the peak learning rate.")
+        public String learningRate;
+        /** Override. */
+        @Option(longName = "optimizer", usage = "Override the optimizer: ADAMW or SGD.")
+        public String optimizer;
+        /** Override. */
+        @Option(longName = "batch-size", usage = "Override the batch size.")
+        public String batchSize;
+        /** Override. */
+        @Option(longName = "activation", usage = "Override the activation: RELU, TANH or GELU.")
+        public String activation;
+        /** Override. */
+        @Option(longName = "seed", usage = "Override the seed.")
+        public String seed;
+
+        /** @return the trainer fields to override, by field name */
+        Map<String, Property> overrides() {
+            Map<String, Property> overrides = new LinkedHashMap<>();
+            put(overrides, "pattern", pattern);
+            put(overrides, "method", method);
+            put(overrides, "epochs", epochs);
+            put(overrides, "lambdaW", lambdaW);
+            put(overrides, "learningRate", learningRate);
+            put(overrides, "optimizer", optimizer);
+            put(overrides, "batchSize", batchSize);
+            put(overrides, "activation", activation);
+            put(overrides, "seed", seed);
+            if (hidden != null) {
+                overrides.put("hiddenSizes", ListProperty.createFromStringList(Arrays.stream(hidden.split(","))
+                        .map(String::trim).toList()));
+            }
+            return overrides;
+        }
+
+        private static void put(Map<String, Property> overrides, String field, String value) {
+            if (value != null) {
+                overrides.put(field, new SimpleProperty(value));
+            }
+        }
+    }
+
+    /**
+     * Runs the train-and-evaluate job.
+     *
+     * @param args the command line; {@code --help} lists the options
+     */
+    public static void main(String[] args) {
+        ConsoleLogging.install();
+        TrainTestOptions options = new TrainTestOptions();
+        try (ConfigurationManager cm = new ConfigurationManager(args, options)) {
+            run(options, cm, System.out);
+        } catch (UsageException e) {
+            System.out.println(e.getMessage());
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /**
+     * Loads the trainer named in the options, applying the overrides.
+     *
+     * @param options the parsed options
+     * @param cm      the configuration given with -c, possibly empty
+     * @return the trainer
+     */
+    public static NMSparseTrainer<?> loadTrainer(TrainTestOptions options, ConfigurationManager cm) {
+        ConfigurationManager source = cm;
+        if (!cm.containsConfigurable(options.trainer)) {
+            URL plugin = TrainTest.class.getResource(PLUGIN_CONFIG);
+            source = new ConfigurationManager(plugin);
+            if (!source.containsConfigurable(options.trainer)) {
+                throw new IllegalArgumentException("no trainer component named '" + options.trainer
+                        + "' in the -c configuration nor in " + PLUGIN_CONFIG + " (it has " + source.getComponentNames() + ")");
+            }
+        }
+        for (Map.Entry<String, Property> override : options.overrides().entrySet()) {
+            source.overrideConfigurableProperty(options.trainer, override.getKey(), override.getValue());
+        }
+        Object trainer = source.lookup(options.trainer);
+        if (!(trainer instanceof NMSparseTrainer<?> nmTrainer)) {
+            throw new IllegalArgumentException("component '" + options.trainer + "' is a " + trainer.getClass().getName()
+                    + ", not an NMSparseTrainer");
+        }
+        return nmTrainer;
+    }
+
+    static void run(TrainTestOptions options, ConfigurationManager cm, PrintStream out) throws IOException {
+        NMSparseTrainer<?> trainer = loadTrainer(options, cm);
+        runTyped(trainer, options, out);
+    }
+
+    private static <T extends Output<T>> void runTyped(NMSparseTrainer<T> trainer, TrainTestOptions options, PrintStream out)
+            throws IOException {
+        DataFiles<T> files = new DataFiles<>(trainer.outputFactory(), options.response);
+        Dataset<T> train = files.load(options.train);
+        Dataset<T> test = files.load(options.test);
+        out.printf(Locale.ROOT, "Trainer: %s%n", trainer);
+        out.printf(Locale.ROOT, "Training on %d examples with %d features and %d outputs; testing on %d examples.%n",
+                train.size(), train.getFeatureMap().size(), train.getOutputInfo().size(), test.size());
+        long start = System.nanoTime();
+        NMSparseModel<T> model = trainer.train(train);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation<T> evaluation = trainer.outputFactory().getEvaluator().evaluate(model, test);
+        out.printf(Locale.ROOT, "%nTrained in %.1f s. Evaluation on the test set:%n%s%n", seconds, evaluation);
+        if (evaluation instanceof LabelEvaluation labelEvaluation) {
+            out.printf(Locale.ROOT, "Accuracy: %.2f%%%n%nConfusion matrix (rows: true, columns: predicted):%n%s%n",
+                    100 * labelEvaluation.accuracy(), labelEvaluation.getConfusionMatrix());
+        }
+        out.println();
+        out.print(LayerTable.of(model));
+    }
+
+    /** Makes java.util.logging print bare lines, and quiets ND4J's start-up messages. */
+    static final class ConsoleLogging {
+        private static final List<Logger> QUIETED = List.of(Logger.getLogger("org.nd4j"), Logger.getLogger("org.reflections"));
+
+        private ConsoleLogging() {
+        }
+
+        static void install() {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%6$s%n");
+            for (Logger logger : QUIETED) {
+                logger.setLevel(java.util.logging.Level.WARNING);
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.github.nmsparse.core;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * The N:M mask of a row-major weight matrix, one {@code int} of bits per group (bit j: the group's weight j is
+ * kept). Weights are read through {@link FloatBuffer}s, so the same code runs over heap arrays and over the
+ * off-heap buffers of a tensor library without copies.
+ */
+public final class NMMask {
+
+    private final NMLayout layout;
+    private final int[] groupBits;
+
+    private NMMask(NMLayout layout, int[] groupBits) {
+        this.layout = layout;
+        this.groupBits = groupBits;
+    }
+
+    /**
+     * Computes the mask of a weight matrix: in each group, keep the {@code n} weights of largest magnitude, and
+     * the lower index on ties.
+     *
+     * @param weights the row-major weights, {@code layout.size()} of them from index 0
+     * @param layout  the shape and pattern
+     * @return the mask
+     */
+    public static NMMask of(FloatBuffer weights, NMLayout layout) {
+        NMMask mask = new NMMask(layout, new int[layout.groupCount()]);
+        mask.update(weights, null);
+        return mask;
+    }
+
+    /** @return a mask of the layout that keeps every weight (for a layer whose pruning has not started) */
+    public static NMMask keepAll(NMLayout layout) {
+        NMMask mask = new NMMask(layout, new int[layout.groupCount()]);
+        int perRow = layout.groupsPerRow();
+        for (int g = 0; g < mask.groupBits.length; g++) {
+            int width = layout.width(g % perRow);
+            mask.groupBits[g] = width == 32 ? -1 : (1 << width) - 1;
+        }
+        return mask;
+    }
+
+    /**
+     * Recomputes this mask from new weights in one pass, optionally writing the masked weights, and counts how
+     * many weights changed state. This is the per-step work of STE and SR-STE.
+     *
+     * @param weights the dense (master) weights
+     * @param masked  where to write {@code weights * mask}, or null
+     * @return the number of weights whose kept/pruned state flipped
+     */
+    public long update(FloatBuffer weights, FloatBuffer masked) {
+        checkCapacity(weights);
+        if (masked != null) {
+            checkCapacity(masked);
+        }
+        int perRow = layout.groupsPerRow();
+        int m = layout.pattern().m();
+        int cols = layout.cols();
+        float[] magnitude = new float[m];
+        long flips = 0;
+        int g = 0;
+        for (int row = 0; row < layout.rows(); row++) {
+            int rowStart = row * cols;
+            for (int gr = 0; gr < perRow; gr++, g++) {
+                int start = rowStart + gr * m;
+                int width = layout.width(gr);
+                for (int j = 0; j < width; j++) {
+                    magnitude[j] = Math.abs(weights.get(start + j));
+                }
+                int bits = GroupSelector.select(magnitude, width, layout.keep(gr));
+                flips += Integer.bitCount(bits ^ groupBits[g]);
+                groupBits[g] = bits;
+                if (masked != null) {
+                    for (int j = 0; j < width; j++) {
+                        masked.put(start + j, (bits & (1 << j)) != 0 ? weights.get(start + j) : 0f);
+                    }
+                }
+            }
+        }
+        return flips;
+    }
+
+    /**
+     * Writes {@code source * mask} into {@code target}; the two may be the same buffer.
+     *
+     * @param source the weights to mask
+     * @param target where to write
+     */
+    public void apply(FloatBuffer source, FloatBuffer target) {
+        checkCapacity(source);
+        checkCapacity(target);
+        int perRow = layout.groupsPerRow();
+        int m = layout.pattern().m();
+        int g = 0;
+        for (int row = 0; row < layout.rows(); row++) {
+            int rowStart = row * layout.cols();
+            for (int gr = 0; gr < perRow; gr++, g++) {
+                int start = rowStart + gr * m;
+                int width = layout.width(gr);
+                int bits = groupBits[g];
+                for (int j = 0; j < width; j++) {
+                    target.put(start + j, (bits & (1 << j)) != 0 ? source.get(start + j) : 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds {@code scale * value} to {@code target} at every pruned position; SR-STE's decay term
+     * {@code lambda * (1 - E) * W} is {@code addOnPruned(W, lambda, gradient)}.
+     *
+     * @param values the values to scale
+     * @param scale  the factor
+     * @param target the buffer to add into
+     */
+    public void addOnPruned(FloatBuffer values, float scale, FloatBuffer target) {
+        checkCapacity(values);
+        checkCapacity(target);
+        int perRow = layout.groupsPerRow();
+        int m = layout.pattern().m();
+        int g = 0;
+        for (int row = 0; row < layout.rows(); row++) {
+            int rowStart = row * layout.cols();
+            for (int gr = 0; gr < perRow; gr++, g++) {
+                int start = rowStart + gr * m;
+                int width = layout.width(gr);
+                int pruned = ~groupBits[g];
+                for (int j = 0; j < width; j++) {
+                    if ((pruned & (1 << j)) != 0) {
+                        target.put(start + j, target.get(start + j) + scale * values.get(start + j));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Sparse Architecture Divergence: the number of weights whose kept/pruned state differs,
+     * {@code ||E_this - E_other||_1}.
+     *
+     * @param other a mask of the same layout
+     * @return the count of differing positions
+     */
+    public long divergence(NMMask other) {
+        requireSameLayout(other);
+        long sad = 0;
+        for (int g = 0; g < groupBits.length; g++) {
+            sad += Integer.bitCount(groupBits[g] ^ other.groupBits[g]);
+        }
+        return sad;
+    }
+
+    /**
+     * @param group the group's index, row-major over all groups
+     * @param other a mask of the same layout
+     * @return the divergence within one group
+     */
+    public int groupDivergence(int group, NMMask other) {
+        requireSameLayout(other);
+        return Integer.bitCount(groupBits[group] ^ other.groupBits[group]);
+    }
+
+    /** @return true when every group keeps at most {@code n} weights */
+    public boolean isValid() {
+        int perRow = layout.groupsPerRow();
+        for (int g = 0; g < groupBits.length; g++) {
+            if (Integer.bitCount(groupBits[g]) > layout.keep(g % perRow)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param row an output unit
+     * @param col an input
+     * @return whether the weight at {@code (row, col)} is kept
+     */
+    public boolean isKept(int row, int col) {
+        if (row < 0 || row >= layout.rows() || col < 0 || col >= layout.cols()) {
+            throw new IndexOutOfBoundsException("(" + row + ", " + col + ") is outside the " + layout.rows() + "x" + layout.cols() + " layer");
+        }
+        int m = layout.pattern().m();
+        return (groupBits[row * layout.groupsPerRow() + col / m] & (1 << (col % m))) != 0;
+    }
+
+    /**
+     * @param group the group's index, row-major over all groups
+     * @return the group's bits: bit j set when its weight j is kept
+     */
+    public int groupBits(int group) {
+        return groupBits[group];
+    }
+
+    /** @return the number of kept weights */
+    public long keptCount() {
+        long kept = 0;
+        for (int bits : groupBits) {
+            kept += Integer.bitCount(bits);
+        }
+        return kept;
+    }
+
+    /** @return the layout */
+    public NMLayout layout() {
+        return layout;
+    }
+
+    /** @return an independent copy */
+    public NMMask copy() {
+        return new NMMask(layout, groupBits.clone());
+    }
+
+    private void requireSameLayout(NMMask other) {
+        if (!layout.equals(other.layout)) {
+            throw new IllegalArgumentException("masks of different layouts: " + layout + " and " + other.layout);
+        }
+    }
+
+    private void checkCapacity(FloatBuffer buffer) {
+        if (buffer.capacity() < layout.size()) {
+            throw new IllegalArgumentException("buffer of " + buffer.capacity() + " floats is too small for a "
+                    + layout.rows() + "x" + layout.cols() + " layer");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof NMMask other && layout.equals(other.layout) && Arrays.equals(groupBits, other.groupBits);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * layout.hashCode() + Arrays.hashCode(groupBits);
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.nmsparse.engine;
+
+/**
+ * ASP, NVIDIA's recipe: train dense for a share of the epochs, prune once to N:M by magnitude, then fine-tune
+ * with the mask fixed, masking both the gradients and the weights at every step.
+ */
+final class AspMethod implements SparsityMethod {
+
+    private final double denseFraction;
+
+    AspMethod(double denseFraction) {
+        this.denseFraction = denseFraction;
+    }
+
+    /** @return the first epoch trained with the fixed mask */
+    static int pruneEpoch(double denseFraction, int epochs) {
+        return (int) Math.round(denseFraction * epochs);
+    }
+
+    @Override
+    public void beforeForward(SparseWeights layer, TrainingClock clock) {
+        if (!layer.isFrozen() && clock.epoch() >= pruneEpoch(denseFraction, clock.epochs())) {
+            layer.pruneAndFreeze();
+        }
+    }
+
+    @Override
+    public void refineGradient(SparseWeights layer) {
+        if (layer.isFrozen()) {
+            layer.maskGradient();
+        }
+    }
+
+    @Override
+    public void afterUpdate(SparseWeights layer) {
+        if (layer.isFrozen()) {
+            layer.maskWeights();
+        }
+    }
+}

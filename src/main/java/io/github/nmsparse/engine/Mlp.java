@@ -1,0 +1,135 @@
+package io.github.nmsparse.engine;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multi-layer perceptron: fully connected layers with an activation after each hidden layer and raw outputs at
+ * the end. Forward and backward passes are hand-written: GEMMs run on ND4J into preallocated buffers, and the
+ * element-wise work (bias, activation, bias gradient) runs in Java over the same off-heap memory.
+ */
+public final class Mlp {
+
+    private final List<Layer> layers;
+    private final Activation activation;
+    private final List<Parameter> parameters = new ArrayList<>();
+
+    Mlp(List<Layer> layers, Activation activation) {
+        this.layers = List.copyOf(layers);
+        this.activation = activation;
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i).inputs() != layers.get(i - 1).outputs()) {
+                throw new IllegalArgumentException("layer " + i + " takes " + layers.get(i).inputs()
+                        + " inputs but layer " + (i - 1) + " gives " + layers.get(i - 1).outputs());
+            }
+        }
+        for (Layer layer : layers) {
+            parameters.add(new Parameter(layer.weight().data().asNioFloat(), layer.weightGradient().data().asNioFloat(),
+                    layer.inputs() * layer.outputs(), true));
+            parameters.add(new Parameter(FloatBuffer.wrap(layer.biasValues()), FloatBuffer.wrap(layer.biasGradient()),
+                    layer.outputs(), false));
+        }
+    }
+
+    /** @return the layers, input first */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** @return the hidden-layer activation */
+    public Activation activation() {
+        return activation;
+    }
+
+    /** @return the number of inputs */
+    public int inputs() {
+        return layers.get(0).inputs();
+    }
+
+    /** @return the number of outputs */
+    public int outputs() {
+        return layers.get(layers.size() - 1).outputs();
+    }
+
+    List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** Runs the forward pass on {@code ws.input}; the raw outputs land in {@code ws.outputs()}. */
+    void forward(Workspace ws) {
+        INDArray input = ws.input;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            INDArray z = ws.preActivations[i];
+            Nd4j.gemm(input, layer.forwardWeights(), z, false, true, 1.0, 0.0);
+            addBias(z.data().asNioFloat(), layer.biasValues(), ws.rows);
+            if (i < layers.size() - 1) {
+                activation.forward(z.data().asNioFloat(), ws.activations[i].data().asNioFloat(), ws.rows * layer.outputs());
+            }
+            input = ws.activations[i];
+        }
+    }
+
+    /**
+     * Runs the backward pass. On entry {@code ws.deltas[last]} holds dLoss/dOutputs; on exit every layer's weight
+     * and bias gradient is written (with respect to the weights the forward pass used).
+     */
+    void backward(Workspace ws) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer layer = layers.get(i);
+            INDArray delta = ws.deltas[i];
+            INDArray input = i == 0 ? ws.input : ws.activations[i - 1];
+            Nd4j.gemm(delta, input, layer.weightGradient(), true, false, 1.0, 0.0);
+            sumColumns(delta.data().asNioFloat(), layer.biasGradient(), ws.rows);
+            if (i > 0) {
+                INDArray previous = ws.deltas[i - 1];
+                Nd4j.gemm(delta, layer.forwardWeights(), previous, false, false, 1.0, 0.0);
+                activation.backward(ws.preActivations[i - 1].data().asNioFloat(), ws.activations[i - 1].data().asNioFloat(),
+                        previous.data().asNioFloat(), ws.rows * layers.get(i - 1).outputs());
+            }
+        }
+    }
+
+    private static void addBias(FloatBuffer z, float[] bias, int rows) {
+        int width = bias.length;
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            for (int k = 0; k < width; k++) {
+                z.put(base + k, z.get(base + k) + bias[k]);
+            }
+        }
+    }
+
+    private static void sumColumns(FloatBuffer delta, float[] target, int rows) {
+        int width = target.length;
+        java.util.Arrays.fill(target, 0f);
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            for (int k = 0; k < width; k++) {
+                target[k] += delta.get(base + k);
+            }
+        }
+    }
+
+    /**
+     * Predicts a block of rows.
+     *
+     * @param features row-major inputs, {@code rows * inputs()} of them
+     * @param rows     the number of rows
+     * @return the raw outputs, row-major {@code rows * outputs()}
+     */
+    public float[] predict(float[] features, int rows) {
+        if (features.length != rows * inputs()) {
+            throw new IllegalArgumentException("expected " + rows + " x " + inputs() + " features, got " + features.length);
+        }
+        Nd4jRuntime.configureThisThread();
+        Workspace ws = new Workspace(this, rows, false);
+        ws.inputBuffer.put(0, features, 0, features.length);
+        forward(ws);
+        return ws.outputs().data().asFloat();
+    }
+}

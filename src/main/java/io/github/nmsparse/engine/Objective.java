@@ -1,0 +1,31 @@
+package io.github.nmsparse.engine;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The training loss on the network's raw outputs, and the transform that turns raw outputs into predictions.
+ * Buffers are row-major {@code [rows][outputs]}.
+ */
+public interface Objective {
+
+    /**
+     * Computes the loss averaged over the rows and writes its gradient with respect to the raw outputs.
+     *
+     * @param outputs  the raw outputs
+     * @param targets  the targets, same shape
+     * @param gradient where to write dLoss/dOutputs, same shape
+     * @param rows     the rows in the batch
+     * @param width    the outputs per row
+     * @return the mean loss
+     */
+    double lossAndGradient(FloatBuffer outputs, FloatBuffer targets, FloatBuffer gradient, int rows, int width);
+
+    /**
+     * Turns raw outputs into predictions in place (probabilities, or values unchanged).
+     *
+     * @param outputs the raw outputs
+     * @param rows    the rows
+     * @param width   the outputs per row
+     */
+    void transform(FloatBuffer outputs, int rows, int width);
+}

@@ -1,0 +1,53 @@
+package io.github.nmsparse.engine;
+
+import java.nio.FloatBuffer;
+
+/** Softmax followed by cross-entropy against one-hot (or soft) target rows: multi-class classification. */
+public final class SoftmaxCrossEntropy implements Objective {
+
+    @Override
+    public double lossAndGradient(FloatBuffer outputs, FloatBuffer targets, FloatBuffer gradient, int rows, int width) {
+        double loss = 0;
+        float invRows = 1f / rows;
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < width; k++) {
+                max = Math.max(max, outputs.get(base + k));
+            }
+            double sum = 0;
+            for (int k = 0; k < width; k++) {
+                sum += Math.exp(outputs.get(base + k) - max);
+            }
+            double logSum = Math.log(sum) + max;
+            for (int k = 0; k < width; k++) {
+                float z = outputs.get(base + k);
+                float t = targets.get(base + k);
+                double p = Math.exp(z - logSum);
+                if (t != 0f) {
+                    loss -= t * (z - logSum);
+                }
+                gradient.put(base + k, (float) (p - t) * invRows);
+            }
+        }
+        return loss / rows;
+    }
+
+    @Override
+    public void transform(FloatBuffer outputs, int rows, int width) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < width; k++) {
+                max = Math.max(max, outputs.get(base + k));
+            }
+            double sum = 0;
+            for (int k = 0; k < width; k++) {
+                sum += Math.exp(outputs.get(base + k) - max);
+            }
+            for (int k = 0; k < width; k++) {
+                outputs.put(base + k, (float) (Math.exp(outputs.get(base + k) - max) / sum));
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.github.nmsparse.engine;
+
+/** How to train: the method, the optimizer, the schedule, batching and the seed. Every setting is named. */
+public final class TrainingPlan {
+
+    private final TrainingMethod method;
+    private final TrainingMethod.Settings methodSettings;
+    private final Optimizer optimizer;
+    private final double learningRate;
+    private final int epochs;
+    private final int warmupEpochs;
+    private final int batchSize;
+    private final long seed;
+
+    private TrainingPlan(Builder b) {
+        if (b.epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1, got " + b.epochs);
+        }
+        if (b.batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + b.batchSize);
+        }
+        if (b.warmupEpochs < 0 || b.warmupEpochs > b.epochs) {
+            throw new IllegalArgumentException("warm-up epochs must be between 0 and the " + b.epochs + " epochs, got " + b.warmupEpochs);
+        }
+        if (!(b.learningRate > 0) || Double.isInfinite(b.learningRate)) {
+            throw new IllegalArgumentException("learning rate must be positive and finite, got " + b.learningRate);
+        }
+        if (b.optimizer == null) {
+            throw new IllegalArgumentException("no optimizer set");
+        }
+        this.method = b.method;
+        this.methodSettings = b.methodSettings;
+        this.optimizer = b.optimizer;
+        this.learningRate = b.learningRate;
+        this.epochs = b.epochs;
+        this.warmupEpochs = b.warmupEpochs;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+    }
+
+    /** @return a builder; the method defaults to SR_STE with lambda_w 2e-4 */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    TrainingMethod method() {
+        return method;
+    }
+
+    TrainingMethod.Settings methodSettings() {
+        return methodSettings;
+    }
+
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    double learningRate() {
+        return learningRate;
+    }
+
+    int epochs() {
+        return epochs;
+    }
+
+    int warmupEpochs() {
+        return warmupEpochs;
+    }
+
+    int batchSize() {
+        return batchSize;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    /** Builds a {@link TrainingPlan}. */
+    public static final class Builder {
+        private TrainingMethod method = TrainingMethod.SR_STE;
+        private TrainingMethod.Settings methodSettings = new TrainingMethod.Settings(2e-4, 0.5);
+        private Optimizer optimizer;
+        private double learningRate = 1e-3;
+        private int epochs = 1;
+        private int warmupEpochs;
+        private int batchSize = 128;
+        private long seed;
+
+        private Builder() {
+        }
+
+        /** @param method the training method; @param settings its settings */
+        public Builder method(TrainingMethod method, TrainingMethod.Settings settings) {
+            this.method = method;
+            this.methodSettings = settings;
+            return this;
+        }
+
+        /** @param optimizer the update rule */
+        public Builder optimizer(Optimizer optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /** @param learningRate the peak learning rate */
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /** @param epochs passes over the data */
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** @param warmupEpochs epochs of linear warm-up before the cosine decay */
+        public Builder warmupEpochs(int warmupEpochs) {
+            this.warmupEpochs = warmupEpochs;
+            return this;
+        }
+
+        /** @param batchSize examples per step */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** @param seed the seed of the initial weights and of the shuffling */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** @return the plan */
+        public TrainingPlan build() {
+            return new TrainingPlan(this);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.github.nmsparse.tribuo;
+
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.Feature;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.Output;
+
+import java.util.Arrays;
+
+/**
+ * Turns Tribuo's sparse feature vectors into dense, scaled network input rows. Features the model does not know
+ * are ignored; values that are not finite are refused with the feature's name.
+ */
+final class FeatureEncoder {
+
+    private final ImmutableFeatureMap featureMap;
+    private final float[] shift;
+    private final float[] scale;
+
+    FeatureEncoder(ImmutableFeatureMap featureMap, float[] shift, float[] scale) {
+        if (shift.length != featureMap.size() || scale.length != featureMap.size()) {
+            throw new IllegalArgumentException("scaling for " + shift.length + " features, but the feature map has " + featureMap.size());
+        }
+        this.featureMap = featureMap;
+        this.shift = shift.clone();
+        this.scale = scale.clone();
+    }
+
+    /**
+     * Fits the scaling to a data set.
+     *
+     * @param data       the training data
+     * @param featureMap its feature map
+     * @param scaling    the kind of scaling
+     * @return the encoder
+     */
+    static <T extends Output<T>> FeatureEncoder fit(Dataset<T> data, ImmutableFeatureMap featureMap, FeatureScaling scaling) {
+        int width = featureMap.size();
+        float[] shift = new float[width];
+        float[] scale = new float[width];
+        Arrays.fill(scale, 1f);
+        if (scaling == FeatureScaling.NONE) {
+            return new FeatureEncoder(featureMap, shift, scale);
+        }
+        double[] sum = new double[width];
+        double[] sumSquares = new double[width];
+        double[] maxAbs = new double[width];
+        int index = 0;
+        for (Example<T> example : data) {
+            for (Feature feature : example) {
+                int id = featureMap.getID(feature.getName());
+                if (id >= 0) {
+                    double value = requireFinite(feature, index);
+                    sum[id] += value;
+                    sumSquares[id] += value * value;
+                    maxAbs[id] = Math.max(maxAbs[id], Math.abs(value));
+                }
+            }
+            index++;
+        }
+        int rows = data.size();
+        for (int id = 0; id < width; id++) {
+            if (scaling == FeatureScaling.MAX_ABS) {
+                scale[id] = maxAbs[id] > 0 ? (float) (1.0 / maxAbs[id]) : 1f;
+            } else {
+                double mean = sum[id] / rows;
+                double std = Math.sqrt(Math.max(0, sumSquares[id] / rows - mean * mean));
+                shift[id] = (float) mean;
+                scale[id] = std > 1e-12 ? (float) (1.0 / std) : 1f;
+            }
+        }
+        return new FeatureEncoder(featureMap, shift, scale);
+    }
+
+    /**
+     * Writes one example's scaled input row.
+     *
+     * @param example the example
+     * @param index   its position, for error messages
+     * @param row     the destination
+     * @param offset  where the row starts
+     * @return how many of the example's features the model knows
+     * @throws IllegalArgumentException when a known feature's value is NaN or infinite
+     */
+    int encode(Example<?> example, int index, float[] row, int offset) {
+        for (int id = 0; id < shift.length; id++) {
+            row[offset + id] = -shift[id] * scale[id];
+        }
+        int known = 0;
+        for (Feature feature : example) {
+            int id = featureMap.getID(feature.getName());
+            if (id >= 0) {
+                row[offset + id] = (float) ((requireFinite(feature, index) - shift[id]) * scale[id]);
+                known++;
+            }
+        }
+        return known;
+    }
+
+    private static double requireFinite(Feature feature, int index) {
+        double value = feature.getValue();
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("example " + index + ": feature '" + feature.getName() + "' is " + value
+                    + "; features must be finite numbers");
+        }
+        return value;
+    }
+
+    /** @return the number of input features */
+    int width() {
+        return shift.length;
+    }
+
+    float[] shift() {
+        return shift.clone();
+    }
+
+    float[] scale() {
+        return scale.clone();
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.nmsparse.tribuo;
+
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import io.github.nmsparse.engine.EpochRecord;
+import io.github.nmsparse.engine.Mlp;
+import io.github.nmsparse.engine.NetworkSnapshot;
+import org.tribuo.Example;
+import org.tribuo.Excuse;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.Prediction;
+import org.tribuo.provenance.ModelProvenance;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A trained N:M-sparse multi-layer perceptron. It predicts from Tribuo's sparse feature vectors, ignoring
+ * features it does not know, and predicts batches through the engine rather than one example at a time.
+ *
+ * @param <T> the output type
+ */
+public final class NMSparseModel<T extends Output<T>> extends Model<T> {
+
+    private static final int PREDICTION_BLOCK = 1024;
+
+    private final OutputAdapter<T> adapter;
+    private final FeatureEncoder encoder;
+    private final NetworkSnapshot snapshot;
+    private transient Mlp network;
+
+    NMSparseModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
+                  ImmutableOutputInfo<T> outputIDInfo, OutputAdapter<T> adapter, FeatureEncoder encoder,
+                  NetworkSnapshot snapshot) {
+        super(name, provenance, featureIDMap, outputIDInfo, adapter.generatesProbabilities());
+        this.adapter = adapter;
+        this.encoder = encoder;
+        this.snapshot = snapshot;
+    }
+
+    private synchronized Mlp network() {
+        if (network == null) {
+            network = snapshot.toNetwork();
+        }
+        return network;
+    }
+
+    @Override
+    public Prediction<T> predict(Example<T> example) {
+        return predictBlock(List.of(example), 0).get(0);
+    }
+
+    @Override
+    protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
+        List<Prediction<T>> predictions = new ArrayList<>();
+        List<Example<T>> block = new ArrayList<>(PREDICTION_BLOCK);
+        int first = 0;
+        for (Example<T> example : examples) {
+            block.add(example);
+            if (block.size() == PREDICTION_BLOCK) {
+                predictions.addAll(predictBlock(block, first));
+                first += block.size();
+                block.clear();
+            }
+        }
+        if (!block.isEmpty()) {
+            predictions.addAll(predictBlock(block, first));
+        }
+        return predictions;
+    }
+
+    private List<Prediction<T>> predictBlock(List<Example<T>> block, int first) {
+        int inputs = encoder.width();
+        int rows = block.size();
+        float[] features = new float[rows * inputs];
+        int[] used = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            used[r] = encoder.encode(block.get(r), first + r, features, r * inputs);
+            if (used[r] == 0) {
+                throw new IllegalArgumentException("example " + (first + r) + " has none of the model's " + inputs
+                        + " features, so it cannot be predicted");
+            }
+        }
+        Mlp net = network();
+        float[] outputs = net.predict(features, rows);
+        int width = net.outputs();
+        adapter.objective().transform(FloatBuffer.wrap(outputs), rows, width);
+        List<Prediction<T>> predictions = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            predictions.add(adapter.decode(outputs, r * width, outputIDInfo, used[r], block.get(r)));
+        }
+        return predictions;
+    }
+
+    /**
+     * Ranks input features by the L2 norm of their first-layer weights, the share of the network they feed.
+     *
+     * @param n how many to return; a negative number returns all
+     * @return the ranking under {@link Model#ALL_OUTPUTS}
+     */
+    @Override
+    public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+        NetworkSnapshot.LayerSnapshot first = snapshot.layers().get(0);
+        List<Pair<String, Double>> ranking = new ArrayList<>();
+        for (int id = 0; id < first.inputs(); id++) {
+            double sum = 0;
+            for (int out = 0; out < first.outputs(); out++) {
+                float w = first.weights()[out * first.inputs() + id];
+                sum += w * w;
+            }
+            ranking.add(new Pair<>(featureIDMap.get(id).getName(), Math.sqrt(sum)));
+        }
+        ranking.sort(Comparator.comparing((Pair<String, Double> p) -> p.getB()).reversed());
+        int count = n < 0 ? ranking.size() : Math.min(n, ranking.size());
+        return Map.of(ALL_OUTPUTS, List.copyOf(ranking.subList(0, count)));
+    }
+
+    /** Neural networks give no per-example excuse here. */
+    @Override
+    public Optional<Excuse<T>> getExcuse(Example<T> example) {
+        return Optional.empty();
+    }
+
+    @Override
+    protected NMSparseModel<T> copy(String newName, ModelProvenance newProvenance) {
+        return new NMSparseModel<>(newName, newProvenance, featureIDMap, outputIDInfo, adapter, encoder, snapshot);
+    }
+
+    /** @return the network's inference weights, layer by layer */
+    public NetworkSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** @return the per-epoch training history (loss, SAD, flips), read from this model's provenance */
+    public List<EpochRecord> history() {
+        return SparsityProvenance.history(provenance);
+    }
+}

@@ -1,0 +1,382 @@
+package io.github.nmsparse.tribuo;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import io.github.nmsparse.core.NMPattern;
+import io.github.nmsparse.engine.Activation;
+import io.github.nmsparse.engine.AdamW;
+import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.engine.NetworkSpec;
+import io.github.nmsparse.engine.NetworkTrainer;
+import io.github.nmsparse.engine.Optimizer;
+import io.github.nmsparse.engine.SgdMomentum;
+import io.github.nmsparse.engine.TrainingData;
+import io.github.nmsparse.engine.TrainingMethod;
+import io.github.nmsparse.engine.TrainingPlan;
+import io.github.nmsparse.engine.TrainingResult;
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.Output;
+import org.tribuo.OutputFactory;
+import org.tribuo.Trainer;
+import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.provenance.TrainerProvenance;
+import org.tribuo.provenance.impl.TrainerProvenanceImpl;
+
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains N:M fine-grained structured-sparse multi-layer perceptrons from scratch with SR-STE (Zhou et al., ICLR
+ * 2021), or with STE, DENSE or ASP as baselines. One trainer serves every output type through its
+ * {@link OutputAdapter}. Every setting is a configurable field with its default written here once; build one in
+ * Java with {@link #builder(OutputAdapter)} or from an OLCUT configuration file.
+ *
+ * @param <T> the output type
+ */
+public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
+
+    /** The optimizers on offer. */
+    public enum OptimizerType {
+        /** Adam with decoupled weight decay. */
+        ADAMW,
+        /** SGD with momentum (Nesterov if asked) and L2 weight decay. */
+        SGD
+    }
+
+    @Config(mandatory = true, description = "Output-type adapter: the loss, target encoding and prediction decoding.")
+    private OutputAdapter<T> outputAdapter;
+
+    @Config(description = "N:M pattern of the sparse layers, as text such as 2:4 (at most N non-zeros in every M consecutive inputs).")
+    private String pattern = "2:4";
+
+    @Config(description = "Training method: DENSE, STE, SR_STE or ASP.")
+    private TrainingMethod method = TrainingMethod.SR_STE;
+
+    @Config(description = "SR-STE decay lambda_w applied to pruned weights at every step.")
+    private double lambdaW = 2e-4;
+
+    @Config(description = "ASP only: share of the epochs trained dense before pruning once to N:M.")
+    private double aspDenseFraction = 0.5;
+
+    @Config(description = "Hidden layer widths, input side first.")
+    private int[] hiddenSizes = {256, 128};
+
+    @Config(description = "Hidden-layer activation: RELU, TANH or GELU.")
+    private Activation activation = Activation.RELU;
+
+    @Config(description = "Whether the output layer is N:M-sparse too (the paper keeps it dense).")
+    private boolean sparseOutputLayer = false;
+
+    @Config(description = "Passes over the training data.")
+    private int epochs = 30;
+
+    @Config(description = "Examples per training step.")
+    private int batchSize = 128;
+
+    @Config(description = "Optimizer: ADAMW or SGD.")
+    private OptimizerType optimizer = OptimizerType.ADAMW;
+
+    @Config(description = "Peak learning rate, reached after the warm-up and then decayed to 0 along a cosine.")
+    private double learningRate = 2e-3;
+
+    @Config(description = "Epochs of linear learning-rate warm-up.")
+    private int warmupEpochs = 1;
+
+    @Config(description = "Weight decay (decoupled for ADAMW, L2 for SGD); biases are not decayed.")
+    private double weightDecay = 5e-4;
+
+    @Config(description = "SGD only: momentum.")
+    private double momentum = 0.9;
+
+    @Config(description = "SGD only: whether to use Nesterov momentum.")
+    private boolean nesterov = false;
+
+    @Config(description = "Scaling of input features, fitted on the training data: NONE, MAX_ABS or STANDARDIZE.")
+    private FeatureScaling featureScaling = FeatureScaling.MAX_ABS;
+
+    @Config(description = "Seed of the weight initialization and the shuffling.")
+    private long seed = Trainer.DEFAULT_SEED;
+
+    private SplittableRandom rng;
+    private int trainInvocationCounter;
+    private NMPattern parsedPattern;
+
+    /** For OLCUT. */
+    private NMSparseTrainer() {
+    }
+
+    /**
+     * @param outputAdapter the output type's adapter
+     * @return a builder starting from the defaults
+     */
+    public static <T extends Output<T>> Builder<T> builder(OutputAdapter<T> outputAdapter) {
+        return new Builder<>(outputAdapter);
+    }
+
+    /**
+     * Validates the settings and seeds the trainer.
+     *
+     * @throws PropertyException naming the bad setting
+     */
+    @Override
+    public synchronized void postConfig() {
+        if (outputAdapter == null) {
+            throw new PropertyException("", "outputAdapter", "an output adapter is required (LabelAdapter, RegressorAdapter, ...)");
+        }
+        try {
+            parsedPattern = NMPattern.parse(pattern);
+        } catch (IllegalArgumentException e) {
+            throw new PropertyException(e, "", "pattern", e.getMessage());
+        }
+        require(lambdaW >= 0 && Double.isFinite(lambdaW), "lambdaW", "must be a finite number >= 0, got " + lambdaW);
+        require(aspDenseFraction >= 0 && aspDenseFraction < 1, "aspDenseFraction", "must be in [0, 1), got " + aspDenseFraction);
+        require(hiddenSizes != null && Arrays.stream(hiddenSizes).allMatch(size -> size >= 1), "hiddenSizes",
+                "every hidden width must be at least 1, got " + Arrays.toString(hiddenSizes));
+        require(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
+        require(batchSize >= 1, "batchSize", "must be at least 1, got " + batchSize);
+        require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be a finite number > 0, got " + learningRate);
+        require(warmupEpochs >= 0 && warmupEpochs <= epochs, "warmupEpochs", "must be between 0 and epochs (" + epochs + "), got " + warmupEpochs);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", "must be a finite number >= 0, got " + weightDecay);
+        require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1), got " + momentum);
+        this.rng = new SplittableRandom(seed);
+        this.trainInvocationCounter = 0;
+    }
+
+    private static void require(boolean condition, String field, String message) {
+        if (!condition) {
+            throw new PropertyException("", field, field + " " + message);
+        }
+    }
+
+    @Override
+    public NMSparseModel<T> train(Dataset<T> examples) {
+        return train(examples, Map.of());
+    }
+
+    @Override
+    public NMSparseModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance) {
+        return train(examples, runProvenance, INCREMENT_INVOCATION_COUNT);
+    }
+
+    @Override
+    public NMSparseModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
+        if (examples.size() == 0) {
+            throw new IllegalArgumentException("cannot train on an empty dataset");
+        }
+        ImmutableFeatureMap featureMap = examples.getFeatureIDMap();
+        ImmutableOutputInfo<T> outputInfo = examples.getOutputIDInfo();
+        if (featureMap.size() == 0) {
+            throw new IllegalArgumentException("cannot train: the dataset has no features");
+        }
+        if (outputInfo.size() == 0) {
+            throw new IllegalArgumentException("cannot train: the dataset has no outputs");
+        }
+        long runSeed;
+        TrainerProvenance trainerProvenance;
+        synchronized (this) {
+            if (invocationCount != INCREMENT_INVOCATION_COUNT) {
+                setInvocationCount(invocationCount);
+            }
+            runSeed = rng.split().nextLong();
+            trainerProvenance = getProvenance();
+            trainInvocationCounter++;
+        }
+        FeatureEncoder encoder = FeatureEncoder.fit(examples, featureMap, featureScaling);
+        TrainingData data = encode(examples, encoder, outputInfo);
+        NetworkSpec spec = NetworkSpec.builder().inputs(featureMap.size()).hiddenSizes(hiddenSizes)
+                .outputs(outputInfo.size()).activation(activation).pattern(parsedPattern)
+                .sparseOutput(sparseOutputLayer).build();
+        TrainingPlan plan = TrainingPlan.builder().method(method, new TrainingMethod.Settings(lambdaW, aspDenseFraction))
+                .optimizer(createOptimizer()).learningRate(learningRate).epochs(epochs).warmupEpochs(warmupEpochs)
+                .batchSize(batchSize).seed(runSeed).build();
+        TrainingResult result = NetworkTrainer.train(spec, outputAdapter.objective(), plan, data, List.of(new EpochLogger()));
+        NetworkSnapshot snapshot = NetworkSnapshot.of(result.network());
+        Map<String, Provenance> run = new HashMap<>(runProvenance);
+        run.putAll(SparsityProvenance.runProvenance(result.history(), snapshot, result.backend()));
+        ModelProvenance provenance = new ModelProvenance(NMSparseModel.class.getName(), OffsetDateTime.now(),
+                examples.getProvenance(), trainerProvenance, run);
+        return new NMSparseModel<>("nmsparse-mlp", provenance, featureMap, outputInfo, outputAdapter, encoder, snapshot);
+    }
+
+    private TrainingData encode(Dataset<T> examples, FeatureEncoder encoder, ImmutableOutputInfo<T> outputInfo) {
+        int rows = examples.size();
+        int inputs = encoder.width();
+        int outputs = outputInfo.size();
+        float[] features = new float[Math.multiplyExact(rows, inputs)];
+        float[] targets = new float[Math.multiplyExact(rows, outputs)];
+        int row = 0;
+        for (Example<T> example : examples) {
+            encoder.encode(example, row, features, row * inputs);
+            outputAdapter.encode(example.getOutput(), outputInfo, targets, row * outputs);
+            row++;
+        }
+        return new TrainingData(features, targets, rows);
+    }
+
+    private Optimizer createOptimizer() {
+        return switch (optimizer) {
+            case ADAMW -> new AdamW(weightDecay);
+            case SGD -> new SgdMomentum(momentum, nesterov, weightDecay);
+        };
+    }
+
+    /** @return the factory of the output type this trainer's adapter handles, for loading data */
+    public OutputFactory<T> outputFactory() {
+        return outputAdapter.outputFactory();
+    }
+
+    @Override
+    public synchronized int getInvocationCount() {
+        return trainInvocationCounter;
+    }
+
+    @Override
+    public synchronized void setInvocationCount(int invocationCount) {
+        if (invocationCount < 0) {
+            throw new IllegalArgumentException("invocation count must be non-negative, got " + invocationCount);
+        }
+        this.rng = new SplittableRandom(seed);
+        for (int i = 0; i < invocationCount; i++) {
+            rng.split();
+        }
+        this.trainInvocationCounter = invocationCount;
+    }
+
+    @Override
+    public TrainerProvenance getProvenance() {
+        return new TrainerProvenanceImpl(this);
+    }
+
+    @Override
+    public String toString() {
+        return "NMSparseTrainer(method=" + method + ", pattern=" + pattern + ", hiddenSizes=" + Arrays.toString(hiddenSizes)
+                + ", activation=" + activation + ", epochs=" + epochs + ", optimizer=" + optimizer + ", lr=" + learningRate + ")";
+    }
+
+    /**
+     * Builds a trainer in Java with named settings; unset ones keep the defaults declared on the fields above.
+     *
+     * @param <T> the output type
+     */
+    public static final class Builder<T extends Output<T>> {
+        private final NMSparseTrainer<T> trainer = new NMSparseTrainer<>();
+
+        private Builder(OutputAdapter<T> outputAdapter) {
+            trainer.outputAdapter = outputAdapter;
+        }
+
+        /** @param pattern the N:M pattern, e.g. "2:4" */
+        public Builder<T> pattern(String pattern) {
+            trainer.pattern = pattern;
+            return this;
+        }
+
+        /** @param method the training method */
+        public Builder<T> method(TrainingMethod method) {
+            trainer.method = method;
+            return this;
+        }
+
+        /** @param lambdaW SR-STE's decay on pruned weights */
+        public Builder<T> lambdaW(double lambdaW) {
+            trainer.lambdaW = lambdaW;
+            return this;
+        }
+
+        /** @param fraction ASP's share of dense epochs */
+        public Builder<T> aspDenseFraction(double fraction) {
+            trainer.aspDenseFraction = fraction;
+            return this;
+        }
+
+        /** @param sizes hidden widths, input side first */
+        public Builder<T> hiddenSizes(int... sizes) {
+            trainer.hiddenSizes = sizes.clone();
+            return this;
+        }
+
+        /** @param activation the hidden activation */
+        public Builder<T> activation(Activation activation) {
+            trainer.activation = activation;
+            return this;
+        }
+
+        /** @param sparse whether the output layer is sparse too */
+        public Builder<T> sparseOutputLayer(boolean sparse) {
+            trainer.sparseOutputLayer = sparse;
+            return this;
+        }
+
+        /** @param epochs passes over the data */
+        public Builder<T> epochs(int epochs) {
+            trainer.epochs = epochs;
+            return this;
+        }
+
+        /** @param batchSize examples per step */
+        public Builder<T> batchSize(int batchSize) {
+            trainer.batchSize = batchSize;
+            return this;
+        }
+
+        /** @param optimizer the optimizer */
+        public Builder<T> optimizer(OptimizerType optimizer) {
+            trainer.optimizer = optimizer;
+            return this;
+        }
+
+        /** @param learningRate the peak learning rate */
+        public Builder<T> learningRate(double learningRate) {
+            trainer.learningRate = learningRate;
+            return this;
+        }
+
+        /** @param warmupEpochs epochs of warm-up */
+        public Builder<T> warmupEpochs(int warmupEpochs) {
+            trainer.warmupEpochs = warmupEpochs;
+            return this;
+        }
+
+        /** @param weightDecay the weight decay */
+        public Builder<T> weightDecay(double weightDecay) {
+            trainer.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** @param momentum SGD's momentum; @param nesterov whether it is Nesterov's */
+        public Builder<T> momentum(double momentum, boolean nesterov) {
+            trainer.momentum = momentum;
+            trainer.nesterov = nesterov;
+            return this;
+        }
+
+        /** @param scaling the input scaling */
+        public Builder<T> featureScaling(FeatureScaling scaling) {
+            trainer.featureScaling = scaling;
+            return this;
+        }
+
+        /** @param seed the seed */
+        public Builder<T> seed(long seed) {
+            trainer.seed = seed;
+            return this;
+        }
+
+        /**
+         * @return the trainer, validated
+         * @throws PropertyException naming a bad setting
+         */
+        public NMSparseTrainer<T> build() {
+            trainer.postConfig();
+            return trainer;
+        }
+    }
+}
