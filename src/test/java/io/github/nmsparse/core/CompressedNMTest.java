@@ -1,0 +1,74 @@
+package io.github.nmsparse.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CompressedNMTest {
+
+    private static final SplittableRandom RNG = new SplittableRandom(42);
+
+    private static float[] sparseWeights(NMLayout layout) {
+        float[] w = new float[(int) layout.size()];
+        for (int i = 0; i < w.length; i++) {
+            // Some exact zeros among the kept weights, so groups with fewer than n non-zeros occur.
+            w[i] = RNG.nextInt(5) == 0 ? 0f : (float) RNG.nextGaussian();
+        }
+        NMMask.of(FloatBuffer.wrap(w), layout).apply(FloatBuffer.wrap(w), FloatBuffer.wrap(w));
+        return w;
+    }
+
+    @Test
+    void compressThenDecompressIsExactForEveryPattern() {
+        for (int m = 2; m <= 32; m++) {
+            for (int n = 1; n < m; n++) {
+                NMLayout layout = new NMLayout(1 + RNG.nextInt(4), 1 + RNG.nextInt(3 * m), new NMPattern(n, m));
+                float[] w = sparseWeights(layout);
+                CompressedNM compressed = CompressedNM.compress(FloatBuffer.wrap(w), layout);
+                assertArrayEquals(w, compressed.toDense(), layout.toString());
+                CompressedNM rebuilt = CompressedNM.fromParts(layout, compressed.values(), compressed.packedIndices());
+                assertArrayEquals(w, rebuilt.toDense(), layout.toString());
+            }
+        }
+    }
+
+    @Test
+    void twoFourIsAboutHalfTheDenseBytes() {
+        NMLayout layout = new NMLayout(256, 784, new NMPattern(2, 4));
+        CompressedNM compressed = CompressedNM.compress(FloatBuffer.wrap(sparseWeights(layout)), layout);
+        double ratio = (double) compressed.byteSize() / compressed.denseByteSize();
+        // 2 floats + 2 x 2 bits per group of 4 floats: (8 + 0.5) / 16.
+        assertEquals(8.5 / 16, ratio, 1e-9);
+        assertTrue(ratio < 0.56);
+    }
+
+    @Test
+    void refusesMatricesThatAreNotNM() {
+        NMLayout layout = new NMLayout(1, 4, new NMPattern(1, 4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CompressedNM.compress(FloatBuffer.wrap(new float[] {1f, 2f, 0f, 0f}), layout));
+        assertTrue(e.getMessage().contains("2 non-zeros, at most 1"), e.getMessage());
+    }
+
+    @Test
+    void fromPartsRejectsInconsistentParts() {
+        NMLayout layout = new NMLayout(1, 8, new NMPattern(2, 4));
+        CompressedNM good = CompressedNM.compress(FloatBuffer.wrap(new float[] {1, 0, 2, 0, 0, 3, 0, 4}), layout);
+        assertThrows(IllegalArgumentException.class, () -> CompressedNM.fromParts(layout, new float[3], good.packedIndices()));
+        assertThrows(IllegalArgumentException.class, () -> CompressedNM.fromParts(layout, good.values(), new long[2]));
+        // Every index 0: the second slot of each group repeats the first.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CompressedNM.fromParts(layout, good.values(), new long[] {0L}));
+        assertTrue(e.getMessage().contains("out of order"), e.getMessage());
+        // Position 3 in a trailing group of width 2.
+        NMLayout partial = new NMLayout(1, 6, new NMPattern(2, 4));
+        long[] packed = {0b11_00_01_00L};
+        assertThrows(IllegalArgumentException.class, () -> CompressedNM.fromParts(partial, new float[4], packed));
+    }
+}
