@@ -2,53 +2,40 @@ package io.github.nmsparse.engine;
 
 import java.nio.FloatBuffer;
 
-/** Hidden-layer activations, applied element-wise in Java over tensor buffers. */
+/**
+ * Hidden-layer activations, applied element-wise in Java over tensor buffers. (A plain enum without per-constant
+ * bodies, so that OLCUT can restore it from provenance.)
+ */
 public enum Activation {
     /** max(0, z). */
-    RELU {
-        @Override
-        float apply(float z) {
-            return z > 0f ? z : 0f;
-        }
-
-        @Override
-        float derivative(float z, float a) {
-            return z > 0f ? 1f : 0f;
-        }
-    },
+    RELU,
     /** tanh(z). */
-    TANH {
-        @Override
-        float apply(float z) {
-            return (float) Math.tanh(z);
-        }
-
-        @Override
-        float derivative(float z, float a) {
-            return 1f - a * a;
-        }
-    },
+    TANH,
     /** GELU in its tanh form, 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))), as in BERT and PyTorch's "tanh" GELU. */
-    GELU {
-        private static final float C = 0.7978845608f;
-        private static final float K = 0.044715f;
+    GELU;
 
-        @Override
-        float apply(float z) {
-            return 0.5f * z * (1f + (float) Math.tanh(C * (z + K * z * z * z)));
-        }
+    private static final float GELU_C = 0.7978845608f;
+    private static final float GELU_K = 0.044715f;
 
-        @Override
-        float derivative(float z, float a) {
-            float t = (float) Math.tanh(C * (z + K * z * z * z));
-            return 0.5f * (1f + t) + 0.5f * z * (1f - t * t) * C * (1f + 3f * K * z * z);
-        }
-    };
-
-    abstract float apply(float z);
+    float apply(float z) {
+        return switch (this) {
+            case RELU -> z > 0f ? z : 0f;
+            case TANH -> (float) Math.tanh(z);
+            case GELU -> 0.5f * z * (1f + (float) Math.tanh(GELU_C * (z + GELU_K * z * z * z)));
+        };
+    }
 
     /** The derivative at pre-activation z, whose activation is a. */
-    abstract float derivative(float z, float a);
+    float derivative(float z, float a) {
+        return switch (this) {
+            case RELU -> z > 0f ? 1f : 0f;
+            case TANH -> 1f - a * a;
+            case GELU -> {
+                float t = (float) Math.tanh(GELU_C * (z + GELU_K * z * z * z));
+                yield 0.5f * (1f + t) + 0.5f * z * (1f - t * t) * GELU_C * (1f + 3f * GELU_K * z * z);
+            }
+        };
+    }
 
     /** Writes {@code a[i] = f(z[i])} for the first {@code count} entries. */
     void forward(FloatBuffer z, FloatBuffer a, int count) {
