@@ -67,7 +67,7 @@ public final class TrainTest {
         public String epochs;
         /** Override. */
         @Option(longName = "hidden", usage = "Override the hidden widths, comma-separated, e.g. 256,128.")
-        public String hidden;
+        public int[] hidden;
         /** Override. */
         @Option(longName = "lambda-w", usage = "Override SR-STE's lambda_w.")
         public String lambdaW;
@@ -100,8 +100,8 @@ public final class TrainTest {
             put(overrides, "activation", activation);
             put(overrides, "seed", seed);
             if (hidden != null) {
-                overrides.put("hiddenSizes", ListProperty.createFromStringList(Arrays.stream(hidden.split(","))
-                        .map(String::trim).toList()));
+                overrides.put("hiddenSizes", ListProperty.createFromStringList(Arrays.stream(hidden)
+                        .mapToObj(Integer::toString).toList()));
             }
             return overrides;
         }

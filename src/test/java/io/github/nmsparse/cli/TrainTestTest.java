@@ -1,0 +1,86 @@
+package io.github.nmsparse.cli;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import io.github.nmsparse.tribuo.LabelAdapter;
+import io.github.nmsparse.tribuo.NMSparseTrainer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainTestTest {
+
+    private static NMSparseTrainer<?> trainerFrom(String... args) {
+        TrainTest.TrainTestOptions options = new TrainTest.TrainTestOptions();
+        ConfigurationManager cm = new ConfigurationManager(args, options);
+        return TrainTest.loadTrainer(options, cm);
+    }
+
+    private static String run(String... args) throws Exception {
+        TrainTest.TrainTestOptions options = new TrainTest.TrainTestOptions();
+        ConfigurationManager cm = new ConfigurationManager(args, options);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TrainTest.run(options, cm, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theDefaultCommandLineTrainerIsTheDefaultTrainer() {
+        assertEquals(NMSparseTrainer.builder(new LabelAdapter()).build().getProvenance(), trainerFrom().getProvenance());
+    }
+
+    @Test
+    void flagsOverrideTheConfiguredComponent() {
+        NMSparseTrainer<?> trainer = trainerFrom("--pattern", "1:8", "--method", "STE", "--hidden", "16,8", "--epochs", "2");
+        NMSparseTrainer<?> expected = NMSparseTrainer.builder(new LabelAdapter()).pattern("1:8")
+                .method(io.github.nmsparse.engine.TrainingMethod.STE).hiddenSizes(16, 8).epochs(2).build();
+        assertEquals(expected.getProvenance(), trainer.getProvenance());
+        assertNotEquals(trainerFrom().getProvenance(), trainer.getProvenance());
+    }
+
+    @Test
+    void badFlagsAndNamesGetClearErrors() {
+        Exception pattern = assertThrows(Exception.class, () -> trainerFrom("--pattern", "4:2"));
+        assertTrue(messages(pattern).contains("N must be less than M"), messages(pattern));
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> trainerFrom("--trainer", "nope"));
+        assertTrue(name.getMessage().contains("no trainer component named 'nope'"), name.getMessage());
+        IllegalArgumentException csv = assertThrows(IllegalArgumentException.class,
+                () -> run("--train", "datasets/digits/digits-train.csv", "--test", "datasets/digits/digits-test.csv"));
+        assertTrue(csv.getMessage().contains("--response"), csv.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> run("--train", "no/such/file.csv"));
+        assertTrue(missing.getMessage().contains("no data file"), missing.getMessage());
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            all.append(c.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
+
+    @Test
+    void trainsAndReportsOnCsvClassification() throws Exception {
+        String out = run("--train", "datasets/digits/digits-train.csv", "--test", "datasets/digits/digits-test.csv",
+                "--response", "digit", "--epochs", "3", "--hidden", "32");
+        assertTrue(out.contains("Training on 1437 examples with 64 features and 10 outputs; testing on 360 examples."), out);
+        assertTrue(out.contains("Accuracy: "), out);
+        assertTrue(out.contains("Confusion matrix"), out);
+        assertTrue(out.matches("(?s).*0\\s+32x64\\s+2:4\\s+0\\.5000\\s+1024 yes.*"), out);
+        assertTrue(out.matches("(?s).*1\\s+10x32\\s+dense.*"), out);
+    }
+
+    @Test
+    void trainsAndReportsOnCsvRegression() throws Exception {
+        String out = run("--trainer", "mlp-regression-sr-ste-2-4", "--train", "datasets/diabetes/diabetes-train.csv",
+                "--test", "datasets/diabetes/diabetes-test.csv", "--response", "progression", "--epochs", "3");
+        assertTrue(out.contains("RMSE"), out);
+        assertTrue(out.matches("(?s).*0\\s+64x10\\s+2:4.*yes.*"), out);
+    }
+}

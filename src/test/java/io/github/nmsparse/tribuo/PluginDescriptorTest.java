@@ -1,0 +1,60 @@
+package io.github.nmsparse.tribuo;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import org.junit.jupiter.api.Test;
+import org.tribuo.Dataset;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.regression.Regressor;
+import org.tribuo.regression.evaluation.RegressionEvaluation;
+import org.tribuo.regression.evaluation.RegressionEvaluator;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every trainer in plugin-descriptor/ loads and trains to a useful model on shipped data. */
+class PluginDescriptorTest {
+
+    static final String CONFIG = "plugin-descriptor/nmsparse-trainers.xml";
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyComponentTrains() {
+        ConfigurationManager cm = new ConfigurationManager(CONFIG);
+        Set<String> trainers = new TreeSet<>();
+        for (String name : cm.getComponentNames()) {
+            if (cm.getConfigurationData(name).orElseThrow().getClassName().equals(NMSparseTrainer.class.getName())) {
+                trainers.add(name);
+            }
+        }
+        assertTrue(trainers.containsAll(Set.of("mlp-dense", "mlp-ste-2-4", "mlp-sr-ste-2-4", "mlp-regression-sr-ste-2-4")), trainers.toString());
+        for (String name : trainers) {
+            NMSparseTrainer<?> trainer = (NMSparseTrainer<?>) cm.lookup(name);
+            if (trainer.outputFactory() instanceof LabelFactory) {
+                NMSparseModel<Label> model = ((NMSparseTrainer<Label>) trainer).train(ShippedData.digits("train"));
+                double accuracy = new LabelEvaluator().evaluate(model, ShippedData.digits("test")).accuracy();
+                assertTrue(accuracy >= 0.9, name + " test accuracy " + accuracy);
+                assertNMValid(name, model);
+            } else {
+                NMSparseModel<Regressor> model = ((NMSparseTrainer<Regressor>) trainer).train(ShippedData.diabetes("train"));
+                Dataset<Regressor> test = ShippedData.diabetes("test");
+                RegressionEvaluation evaluation = new RegressionEvaluator().evaluate(model, test);
+                Regressor dimension = test.getOutputInfo().getDomain().iterator().next();
+                assertTrue(evaluation.r2(dimension) > 0.2, name + " R2 " + evaluation.r2(dimension));
+                assertNMValid(name, model);
+            }
+        }
+        assertEquals(5, trainers.size());
+    }
+
+    private static void assertNMValid(String name, NMSparseModel<?> model) {
+        SparsityProvenance.layers(model.getProvenance())
+                .forEach(layer -> assertEquals(true, layer.get("nmValid"), name + " " + layer));
+        boolean dense = name.equals("mlp-dense");
+        assertEquals(!dense, model.snapshot().layers().get(0).sparse(), name);
+    }
+}
