@@ -2,6 +2,7 @@ package io.github.nmsparse.core;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The N:M mask of a row-major weight matrix, one {@code int} of bits per group (bit j: the group's weight j is
@@ -9,6 +10,10 @@ import java.util.Arrays;
  * off-heap buffers of a tensor library without copies.
  */
 public final class NMMask {
+
+    /** Layers at least this large are split over threads; below it, the hand-off costs more than it saves. */
+    private static final long PARALLEL_THRESHOLD = 1 << 16;
+    private static final int PARALLELISM = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final NMLayout layout;
     private final int[] groupBits;
@@ -32,17 +37,6 @@ public final class NMMask {
         return mask;
     }
 
-    /** @return a mask of the layout that keeps every weight (for a layer whose pruning has not started) */
-    public static NMMask keepAll(NMLayout layout) {
-        NMMask mask = new NMMask(layout, new int[layout.groupCount()]);
-        int perRow = layout.groupsPerRow();
-        for (int g = 0; g < mask.groupBits.length; g++) {
-            int width = layout.width(g % perRow);
-            mask.groupBits[g] = width == 32 ? -1 : (1 << width) - 1;
-        }
-        return mask;
-    }
-
     /**
      * Recomputes this mask from new weights in one pass, optionally writing the masked weights, and counts how
      * many weights changed state. This is the per-step work of STE and SR-STE.
@@ -56,28 +50,52 @@ public final class NMMask {
         if (masked != null) {
             checkCapacity(masked);
         }
+        int rows = layout.rows();
+        int chunks = layout.size() < PARALLEL_THRESHOLD ? 1 : Math.min(rows, PARALLELISM);
+        if (chunks == 1) {
+            return updateRows(weights, masked, 0, rows);
+        }
+        // Rows are independent, so the mask and the flip count do not depend on how the rows are split.
+        return IntStream.range(0, chunks).parallel()
+                .mapToLong(c -> updateRows(weights, masked, c * rows / chunks, (c + 1) * rows / chunks)).sum();
+    }
+
+    private long updateRows(FloatBuffer weights, FloatBuffer masked, int fromRow, int toRow) {
         int perRow = layout.groupsPerRow();
-        int m = layout.pattern().m();
         int cols = layout.cols();
-        float[] magnitude = new float[m];
+        boolean twoOfFour = layout.pattern().n() == 2 && layout.pattern().m() == 4;
+        int fastGroups = twoOfFour ? cols / 4 : 0;
+        // Rows are copied in bulk: element-wise access to a direct buffer costs several times more.
+        float[] row = new float[cols];
         long flips = 0;
-        int g = 0;
-        for (int row = 0; row < layout.rows(); row++) {
-            int rowStart = row * cols;
-            for (int gr = 0; gr < perRow; gr++, g++) {
-                int start = rowStart + gr * m;
-                int width = layout.width(gr);
-                for (int j = 0; j < width; j++) {
-                    magnitude[j] = Math.abs(weights.get(start + j));
-                }
-                int bits = GroupSelector.select(magnitude, width, layout.keep(gr));
-                flips += Integer.bitCount(bits ^ groupBits[g]);
-                groupBits[g] = bits;
-                if (masked != null) {
-                    for (int j = 0; j < width; j++) {
-                        masked.put(start + j, (bits & (1 << j)) != 0 ? weights.get(start + j) : 0f);
-                    }
-                }
+        for (int r = fromRow; r < toRow; r++) {
+            int rowStart = r * cols;
+            int firstBits = r * perRow;
+            weights.get(rowStart, row, 0, cols);
+            if (twoOfFour) {
+                flips += GroupSelector.twoOfFourRow(row, fastGroups, groupBits, firstBits, masked != null);
+            }
+            for (int gr = fastGroups; gr < perRow; gr++) {
+                flips += updateGroup(row, gr, firstBits + gr, masked != null);
+            }
+            if (masked != null) {
+                masked.put(rowStart, row, 0, cols);
+            }
+        }
+        return flips;
+    }
+
+    private int updateGroup(float[] row, int groupInRow, int g, boolean zeroPruned) {
+        int start = groupInRow * layout.pattern().m();
+        int width = layout.width(groupInRow);
+        int bits = GroupSelector.select(row, start, width, layout.keep(groupInRow));
+        int flips = Integer.bitCount(bits ^ groupBits[g]);
+        groupBits[g] = bits;
+        if (zeroPruned) {
+            for (int j = 0; j < width; j++) {
+                // Branch-free: a kept weight's bits AND all ones, a pruned one's AND zero (+0.0f).
+                int keep = -((bits >>> j) & 1);
+                row[start + j] = Float.intBitsToFloat(Float.floatToRawIntBits(row[start + j]) & keep);
             }
         }
         return flips;
