@@ -98,38 +98,48 @@ final class GroupSelector {
         return flips;
     }
 
+    /**
+     * |w| as a non-negative int that orders like the magnitude: integer compares are cheaper and branch-free,
+     * and every value, NaN included, gets a place in one total order.
+     */
+    static int magnitudeKey(float w) {
+        return Float.floatToRawIntBits(w) & 0x7fffffff;
+    }
+
     static int allBits(int width) {
         return width == 32 ? -1 : (1 << width) - 1;
     }
 
     private static int largest(float[] v, int s, int width) {
         int best = 0;
-        float bestValue = Math.abs(v[s]);
+        int bestKey = magnitudeKey(v[s]);
         for (int j = 1; j < width; j++) {
-            float a = Math.abs(v[s + j]);
-            // Strict '>' while scanning upwards keeps the lower index on ties.
-            if (a > bestValue) {
-                best = j;
-                bestValue = a;
-            }
+            int key = magnitudeKey(v[s + j]);
+            // Strictly larger replaces, so the lower index keeps ties; written as selects, not branches.
+            boolean larger = key > bestKey;
+            best = larger ? j : best;
+            bestKey = larger ? key : bestKey;
         }
         return best;
     }
 
-    /** Small groups: count, for every weight, how many others beat it, by comparing each pair once. */
+    /**
+     * Groups of up to 8: each weight's rank is the number of weights that beat it, counted over every pair
+     * once. The eight ranks are packed as bytes of one long, so the count stays in a register and branch-free.
+     */
     private static int byRank(float[] v, int s, int width, int keep) {
-        int[] rank = new int[8];
+        long ranks = 0;
         for (int i = 0; i < width; i++) {
-            float ai = Math.abs(v[s + i]);
+            int ai = magnitudeKey(v[s + i]);
             for (int j = i + 1; j < width; j++) {
-                int iWins = ai >= Math.abs(v[s + j]) ? 1 : 0;
-                rank[j] += iWins;
-                rank[i] += 1 - iWins;
+                int aj = magnitudeKey(v[s + j]);
+                long iWins = (aj - ai - 1) >>> 31;
+                ranks += (iWins << (8 * j)) + ((1 - iWins) << (8 * i));
             }
         }
         int bits = 0;
         for (int i = 0; i < width; i++) {
-            bits |= (rank[i] < keep ? 1 : 0) << i;
+            bits |= (((ranks >>> (8 * i)) & 0xff) < keep ? 1 : 0) << i;
         }
         return bits;
     }
@@ -138,9 +148,9 @@ final class GroupSelector {
         int chosen = 0;
         for (int pick = 0; pick < keep; pick++) {
             int best = -1;
-            float bestValue = 0f;
+            int bestValue = 0;
             for (int j = 0; j < width; j++) {
-                float a = Math.abs(v[s + j]);
+                int a = magnitudeKey(v[s + j]);
                 if ((chosen & (1 << j)) == 0 && (best < 0 || a > bestValue)) {
                     best = j;
                     bestValue = a;
@@ -155,9 +165,9 @@ final class GroupSelector {
         int dropped = 0;
         for (int pick = 0; pick < drop; pick++) {
             int worst = -1;
-            float worstValue = 0f;
+            int worstValue = 0;
             for (int j = width - 1; j >= 0; j--) {
-                float a = Math.abs(v[s + j]);
+                int a = magnitudeKey(v[s + j]);
                 // Strict '<' while scanning downwards drops the higher index on ties.
                 if ((dropped & (1 << j)) == 0 && (worst < 0 || a < worstValue)) {
                     worst = j;
