@@ -125,8 +125,9 @@ public final class TrainTest {
             run(options, cm, System.out);
         } catch (UsageException e) {
             System.out.println(e.getMessage());
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("error: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // Bad input and bad settings end here with their own message, not a stack trace.
+            System.err.println("error: " + (e.getMessage() != null ? e.getMessage() : e));
             System.exit(1);
         }
     }

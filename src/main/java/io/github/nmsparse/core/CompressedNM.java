@@ -29,10 +29,7 @@ public final class CompressedNM {
      * @throws IllegalArgumentException when a group holds more non-zeros than the pattern allows
      */
     public static CompressedNM compress(FloatBuffer weights, NMLayout layout) {
-        if (weights.capacity() < layout.size()) {
-            throw new IllegalArgumentException("buffer of " + weights.capacity() + " floats is too small for a "
-                    + layout.rows() + "x" + layout.cols() + " layer");
-        }
+        layout.requireFits(weights);
         int n = layout.pattern().n();
         int m = layout.pattern().m();
         float[] values = new float[slotCount(layout)];
@@ -119,10 +116,7 @@ public final class CompressedNM {
      * @param target where to write, {@code layout.size()} floats from index 0
      */
     public void decompress(FloatBuffer target) {
-        if (target.capacity() < layout.size()) {
-            throw new IllegalArgumentException("buffer of " + target.capacity() + " floats is too small for a "
-                    + layout.rows() + "x" + layout.cols() + " layer");
-        }
+        layout.requireFits(target);
         int n = layout.pattern().n();
         int m = layout.pattern().m();
         for (int i = 0; i < layout.size(); i++) {

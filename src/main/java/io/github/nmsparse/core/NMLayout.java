@@ -1,5 +1,7 @@
 package io.github.nmsparse.core;
 
+import java.nio.FloatBuffer;
+
 /**
  * How an N:M pattern cuts a row-major weight matrix {@code W[rows][cols]} into groups. Each row (one output
  * unit) is cut into groups of {@code m} consecutive input weights; when {@code cols} is not a multiple of
@@ -18,6 +20,17 @@ public record NMLayout(int rows, int cols, NMPattern pattern) {
         }
         if (pattern == null) {
             throw new IllegalArgumentException("layer " + rows + "x" + cols + " has no N:M pattern");
+        }
+    }
+
+    /**
+     * @param buffer a buffer meant to hold this layout's weights from index 0
+     * @throws IllegalArgumentException when it is too small
+     */
+    public void requireFits(FloatBuffer buffer) {
+        if (buffer.capacity() < size()) {
+            throw new IllegalArgumentException("buffer of " + buffer.capacity() + " floats is too small for a "
+                    + rows + "x" + cols + " layer");
         }
     }
 

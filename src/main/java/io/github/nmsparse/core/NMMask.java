@@ -46,9 +46,9 @@ public final class NMMask {
      * @return the number of weights whose kept/pruned state flipped
      */
     public long update(FloatBuffer weights, FloatBuffer masked) {
-        checkCapacity(weights);
+        layout.requireFits(weights);
         if (masked != null) {
-            checkCapacity(masked);
+            layout.requireFits(masked);
         }
         int rows = layout.rows();
         int chunks = layout.size() < PARALLEL_THRESHOLD ? 1 : Math.min(rows, PARALLELISM);
@@ -108,8 +108,8 @@ public final class NMMask {
      * @param target where to write
      */
     public void apply(FloatBuffer source, FloatBuffer target) {
-        checkCapacity(source);
-        checkCapacity(target);
+        layout.requireFits(source);
+        layout.requireFits(target);
         int perRow = layout.groupsPerRow();
         int m = layout.pattern().m();
         int g = 0;
@@ -135,8 +135,8 @@ public final class NMMask {
      * @param target the buffer to add into
      */
     public void addOnPruned(FloatBuffer values, float scale, FloatBuffer target) {
-        checkCapacity(values);
-        checkCapacity(target);
+        layout.requireFits(values);
+        layout.requireFits(target);
         int perRow = layout.groupsPerRow();
         int m = layout.pattern().m();
         int g = 0;
@@ -238,11 +238,6 @@ public final class NMMask {
         }
     }
 
-    private void checkCapacity(FloatBuffer buffer) {
-        if (buffer.capacity() < layout.size()) {
-            throw new IllegalArgumentException("buffer of " + buffer.capacity() + " floats is too small for a "
-                    + layout.rows() + "x" + layout.cols() + " layer");
-        }
     }
 
     @Override

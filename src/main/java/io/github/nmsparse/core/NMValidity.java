@@ -21,10 +21,7 @@ public record NMValidity(long groups, long violatingGroups, long nonZeros, long 
      * @return the counts
      */
     public static NMValidity check(FloatBuffer weights, NMLayout layout) {
-        if (weights.capacity() < layout.size()) {
-            throw new IllegalArgumentException("buffer of " + weights.capacity() + " floats is too small for a "
-                    + layout.rows() + "x" + layout.cols() + " layer");
-        }
+        layout.requireFits(weights);
         int m = layout.pattern().m();
         long violating = 0;
         long nonZeros = 0;

@@ -62,17 +62,14 @@ public record NetworkSnapshot(List<LayerSnapshot> layers, Activation activation)
 
         /** @return the N:M check of the weights against the layer's pattern (dense layers are trivially valid) */
         public NMValidity validity() {
-            NMPattern checked = pattern == null ? null : pattern;
-            if (checked == null) {
+            if (pattern == null) {
                 long nonZeros = 0;
                 for (float w : weights) {
-                    if (w != 0f) {
-                        nonZeros++;
-                    }
+                    nonZeros += w != 0f ? 1 : 0;
                 }
                 return new NMValidity(0, 0, nonZeros, weights.length);
             }
-            return NMValidity.check(FloatBuffer.wrap(weights), new NMLayout(outputs, inputs, checked));
+            return NMValidity.check(FloatBuffer.wrap(weights), new NMLayout(outputs, inputs, pattern));
         }
     }
 }

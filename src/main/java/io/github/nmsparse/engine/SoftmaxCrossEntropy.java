@@ -11,23 +11,14 @@ public final class SoftmaxCrossEntropy implements Objective {
         float invRows = 1f / rows;
         for (int r = 0; r < rows; r++) {
             int base = r * width;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < width; k++) {
-                max = Math.max(max, outputs.get(base + k));
-            }
-            double sum = 0;
-            for (int k = 0; k < width; k++) {
-                sum += Math.exp(outputs.get(base + k) - max);
-            }
-            double logSum = Math.log(sum) + max;
+            double logSum = logSumExp(outputs, base, width);
             for (int k = 0; k < width; k++) {
                 float z = outputs.get(base + k);
                 float t = targets.get(base + k);
-                double p = Math.exp(z - logSum);
                 if (t != 0f) {
                     loss -= t * (z - logSum);
                 }
-                gradient.put(base + k, (float) (p - t) * invRows);
+                gradient.put(base + k, (float) (Math.exp(z - logSum) - t) * invRows);
             }
         }
         return loss / rows;
@@ -37,17 +28,23 @@ public final class SoftmaxCrossEntropy implements Objective {
     public void transform(FloatBuffer outputs, int rows, int width) {
         for (int r = 0; r < rows; r++) {
             int base = r * width;
-            float max = Float.NEGATIVE_INFINITY;
+            double logSum = logSumExp(outputs, base, width);
             for (int k = 0; k < width; k++) {
-                max = Math.max(max, outputs.get(base + k));
-            }
-            double sum = 0;
-            for (int k = 0; k < width; k++) {
-                sum += Math.exp(outputs.get(base + k) - max);
-            }
-            for (int k = 0; k < width; k++) {
-                outputs.put(base + k, (float) (Math.exp(outputs.get(base + k) - max) / sum));
+                outputs.put(base + k, (float) Math.exp(outputs.get(base + k) - logSum));
             }
         }
+    }
+
+    /** log(sum(exp(z))) of one row, shifted by its maximum so that no exponential overflows. */
+    private static double logSumExp(FloatBuffer outputs, int base, int width) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < width; k++) {
+            max = Math.max(max, outputs.get(base + k));
+        }
+        double sum = 0;
+        for (int k = 0; k < width; k++) {
+            sum += Math.exp(outputs.get(base + k) - max);
+        }
+        return Math.log(sum) + max;
     }
 }
