@@ -238,8 +238,6 @@ public final class NMMask {
         }
     }
 
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof NMMask other && layout.equals(other.layout) && Arrays.equals(groupBits, other.groupBits);
