@@ -1,5 +1,7 @@
 package io.github.nmsparse.tribuo;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.nmsparse.engine.EpochRecord;
 import io.github.nmsparse.engine.Mlp;
@@ -11,6 +13,7 @@ import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
+import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.nio.FloatBuffer;
@@ -130,6 +133,41 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> {
     @Override
     protected NMSparseModel<T> copy(String newName, ModelProvenance newProvenance) {
         return new NMSparseModel<>(newName, newProvenance, featureIDMap, outputIDInfo, adapter, encoder, snapshot);
+    }
+
+    @Override
+    public ModelProto serialize() {
+        return ModelFormat.write(this, createDataCarrier(), true);
+    }
+
+    /**
+     * @return the model in the same format with every layer stored dense, to measure what compression saves
+     */
+    public ModelProto serializeDense() {
+        return ModelFormat.write(this, createDataCarrier(), false);
+    }
+
+    /**
+     * Reads a model written by {@link #serialize()}; Tribuo's {@code Model.deserialize} calls this.
+     *
+     * @param version   the format version in the file
+     * @param className the class name in the file
+     * @param message   the serialized model
+     * @return the model
+     * @throws InvalidProtocolBufferException when the message is not a model of this class
+     * @throws IllegalArgumentException       when the file is inconsistent, naming what is wrong
+     */
+    public static NMSparseModel<?> deserializeFromProto(int version, String className, Any message)
+            throws InvalidProtocolBufferException {
+        return ModelFormat.read(version, className, message);
+    }
+
+    OutputAdapter<T> adapter() {
+        return adapter;
+    }
+
+    FeatureEncoder encoder() {
+        return encoder;
     }
 
     /** @return the network's inference weights, layer by layer */

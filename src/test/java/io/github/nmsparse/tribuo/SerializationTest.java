@@ -1,0 +1,189 @@
+package io.github.nmsparse.tribuo;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.github.nmsparse.tribuo.protos.LayerProto;
+import io.github.nmsparse.tribuo.protos.NMSparseModelProto;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.protos.core.ModelProto;
+import org.tribuo.regression.Regressor;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SerializationTest {
+
+    private static NMSparseModel<Label> classifier;
+
+    @BeforeAll
+    static void train() {
+        classifier = NMSparseTrainer.builder(new LabelAdapter()).hiddenSizes(64, 32).epochs(4).batchSize(32)
+                .learningRate(1e-2).build().train(ShippedData.digits("train"));
+    }
+
+    static <T extends org.tribuo.Output<T>> void assertSamePredictions(Model<T> expected, Model<T> actual, List<Prediction<T>> a,
+                                                                      List<Prediction<T>> b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).getOutput(), b.get(i).getOutput(), "prediction " + i);
+            assertEquals(a.get(i).getOutputScores(), b.get(i).getOutputScores(), "scores of prediction " + i);
+        }
+        assertEquals(expected.getProvenance(), actual.getProvenance());
+    }
+
+    @Test
+    void saveThenLoadKeepsPredictionsAndProvenance(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("model.nmsparse");
+        classifier.serializeToFile(file);
+        @SuppressWarnings("unchecked")
+        NMSparseModel<Label> loaded = (NMSparseModel<Label>) Model.deserializeFromFile(file);
+        assertSamePredictions(classifier, loaded, classifier.predict(ShippedData.digits("test")), loaded.predict(ShippedData.digits("test")));
+        assertEquals(classifier.history(), loaded.history());
+        for (int i = 0; i < classifier.snapshot().layers().size(); i++) {
+            assertTrue(Arrays.equals(classifier.snapshot().layers().get(i).weights(), loaded.snapshot().layers().get(i).weights()));
+        }
+    }
+
+    @Test
+    void regressionModelsRoundTripToo() {
+        NMSparseModel<Regressor> model = NMSparseTrainer.builder(new RegressorAdapter()).hiddenSizes(16).epochs(3)
+                .featureScaling(FeatureScaling.STANDARDIZE).build().train(ShippedData.diabetes("train"));
+        Model<?> loaded = Model.deserialize(model.serialize());
+        @SuppressWarnings("unchecked")
+        Model<Regressor> typed = (Model<Regressor>) loaded;
+        assertSamePredictions(model, typed, model.predict(ShippedData.diabetes("test")), typed.predict(ShippedData.diabetes("test")));
+    }
+
+    @Test
+    void sparseLayersAreStoredCompressed() {
+        NMSparseModel<Label> wide = NMSparseTrainer.builder(new LabelAdapter()).hiddenSizes(512, 256).epochs(1)
+                .build().train(ShippedData.digits("train"));
+        double ratio = (double) wide.serialize().getSerializedSize() / wide.serializeDense().getSerializedSize();
+        assertTrue(ratio <= 0.56, "a 2:4 model file over the same network stored dense: " + ratio);
+        NMSparseModelProto proto = unpack(classifier.serialize());
+        assertEquals(0, proto.getLayers(0).getDenseWeightsCount());
+        assertEquals(64 * 16 * 2, proto.getLayers(0).getKeptValuesCount(), "64 rows, 16 groups, 2 slots each");
+        assertEquals(10 * 32, proto.getLayers(2).getDenseWeightsCount(), "the dense output layer stays dense");
+    }
+
+    @Test
+    void theGoldenModelOfThisFormatStillLoadsAndPredictsTheSame() throws Exception {
+        Model<?> golden = Model.deserializeFromFile(Path.of("src/test/resources/golden/digits-sr-ste-2-4.model"));
+        List<String> expected = Files.readAllLines(Path.of("src/test/resources/golden/digits-sr-ste-2-4.predictions"));
+        @SuppressWarnings("unchecked")
+        List<Prediction<Label>> predictions = ((Model<Label>) golden).predict(ShippedData.digits("test"));
+        assertEquals(expected, GoldenModelWriter.describe(predictions));
+        assertTrue(SparsityProvenance.layers(golden.getProvenance()).get(0).get("nmValid").equals(true));
+    }
+
+    // ---- malformed files ----
+
+    private static NMSparseModelProto unpack(ModelProto model) {
+        try {
+            return model.getSerializedData().unpack(NMSparseModelProto.class);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ModelProto tampered(UnaryOperator<NMSparseModelProto.Builder> change) {
+        ModelProto original = classifier.serialize();
+        NMSparseModelProto changed = change.apply(unpack(original).toBuilder()).build();
+        return original.toBuilder().setSerializedData(Any.pack(changed)).build();
+    }
+
+    private static String failureOf(ModelProto proto) {
+        Throwable t = assertThrows(RuntimeException.class, () -> Model.deserialize(proto));
+        StringBuilder messages = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            messages.append(c.getMessage()).append(" | ");
+        }
+        return messages.toString();
+    }
+
+    private static void assertRefused(ModelProto proto, String expected) {
+        String messages = failureOf(proto);
+        assertTrue(messages.contains(expected), messages);
+    }
+
+    @Test
+    void aTruncatedFileIsRefused(@TempDir Path dir) throws Exception {
+        byte[] bytes = classifier.serialize().toByteArray();
+        Path file = dir.resolve("truncated.model");
+        Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+        Exception e = assertThrows(Exception.class, () -> Model.deserializeFromFile(file));
+        assertTrue(e instanceof java.io.IOException || e instanceof IllegalStateException || e instanceof IllegalArgumentException, e.toString());
+        assertTrue(String.valueOf(e.getMessage()).length() > 10, e.toString());
+    }
+
+    @Test
+    void aFutureVersionIsRefused() {
+        assertRefused(classifier.serialize().toBuilder().setVersion(ModelFormat.CURRENT_VERSION + 1).build(),
+                "version 1 is not supported");
+    }
+
+    @Test
+    void valueCountsMustMatchTheShape() {
+        assertRefused(tampered(b -> {
+            List<Float> values = b.getLayers(0).getKeptValuesList();
+            return b.setLayers(0, b.getLayers(0).toBuilder().clearKeptValues().addAllKeptValues(values.subList(1, values.size())));
+        }), "needs 2048 values, got 2047");
+        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setOutputs(65))), "64 biases for 65 outputs");
+        assertRefused(tampered(b -> b.setLayers(1, b.getLayers(1).toBuilder().setInputs(63))), "layer 1 takes 63 inputs, but 64 reach it");
+        assertRefused(tampered(b -> b.setLayers(2, b.getLayers(2).toBuilder().addDenseWeights(1f))), "holds 321 weights");
+        assertRefused(tampered(b -> b.setLayers(1, b.getLayers(1).toBuilder().addBiases(0f))), "33 biases for 32 outputs");
+        assertRefused(tampered(b -> {
+            List<Float> scale = b.getFeatureScaleList();
+            return b.clearFeatureScale().addAllFeatureScale(scale.subList(1, scale.size()));
+        }), "scaling for 64 and 63");
+    }
+
+    @Test
+    void indicesOutsideTheirGroupAreRefused() {
+        assertRefused(tampered(b -> {
+            LayerProto.Builder layer = b.getLayers(0).toBuilder();
+            // Two 2-bit positions per group: make the first group's slots 3 and 3, out of order.
+            layer.setPackedIndices(0, layer.getPackedIndices(0) | 0b1111L);
+            return b.setLayers(0, layer);
+        }), "out of order");
+    }
+
+    @Test
+    void moreThanNKeptPerGroupIsRefused() {
+        assertRefused(tampered(b -> {
+            LayerProto.Builder layer = b.getLayers(0).toBuilder().clearKeptValues().clearPackedIndices();
+            for (int i = 0; i < 64 * 64; i++) {
+                layer.addDenseWeights(1f);
+            }
+            return b.setLayers(0, layer);
+        }), "claims 2:4 but 1024 of its groups hold more than 2 non-zeros");
+    }
+
+    @Test
+    void absurdDeclaredSizesAreRefusedBeforeAllocating() {
+        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setOutputs(1 << 30))), "impossible shape");
+        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setInputs(-5))), "takes -5 inputs");
+    }
+
+    @Test
+    void badPatternsAdaptersAndValuesAreRefused() {
+        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setN(5))), "N must be less than M");
+        assertRefused(tampered(b -> b.setOutputAdapter("java.lang.Runtime")), "is not an OutputAdapter");
+        assertRefused(tampered(b -> b.setOutputAdapter(RegressorAdapter.class.getName())), "does not fit the model's outputs");
+        assertRefused(tampered(b -> b.setActivation("SWISH")), "unknown activation 'SWISH'");
+        assertRefused(tampered(b -> b.setLayers(2, b.getLayers(2).toBuilder().setDenseWeights(0, Float.NaN))), "non-finite");
+        assertRefused(tampered(b -> b.setMetadata(ByteString.copyFromUtf8("garbage"))), "the metadata is not valid gzip data");
+    }
+}
