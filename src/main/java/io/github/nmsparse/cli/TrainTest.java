@@ -3,6 +3,7 @@ package io.github.nmsparse.cli;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.Option;
 import com.oracle.labs.mlrg.olcut.config.Options;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.config.UsageException;
 import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
@@ -125,9 +126,9 @@ public final class TrainTest {
             run(options, cm, System.out);
         } catch (UsageException e) {
             System.out.println(e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            // Bad input and bad settings end here with their own message, not a stack trace.
-            System.err.println("error: " + (e.getMessage() != null ? e.getMessage() : e));
+        } catch (IOException | IllegalArgumentException | IllegalStateException | PropertyException e) {
+            // Bad input and bad settings end here with their own message; anything else is a bug and keeps its trace.
+            System.err.println("error: " + e.getMessage());
             System.exit(1);
         }
     }

@@ -106,6 +106,12 @@ public final class CompressedNM {
                     }
                     previous = index;
                 }
+                for (int s = layout.keep(gr); s < n; s++) {
+                    if (values[g * n + s] != 0f || indexAt(g * n + s) != 0) {
+                        throw new IllegalArgumentException("row " + row + ", group " + gr + ": padding slot " + s
+                                + " of a group of width " + layout.width(gr) + " is not empty");
+                    }
+                }
             }
         }
     }
@@ -140,11 +146,8 @@ public final class CompressedNM {
         return dense;
     }
 
-    /**
-     * @param slot a value slot, {@code group * n + k}
-     * @return the in-group position stored for it
-     */
-    public int indexAt(int slot) {
+    /** @return the in-group position stored for a value slot, {@code group * n + k} */
+    private int indexAt(int slot) {
         int bits = layout.pattern().indexBits();
         long bit = (long) slot * bits;
         int word = (int) (bit >>> 6);

@@ -72,8 +72,8 @@ final class GroupSelector {
             int w1 = Float.floatToRawIntBits(row[s + 1]);
             int w2 = Float.floatToRawIntBits(row[s + 2]);
             int w3 = Float.floatToRawIntBits(row[s + 3]);
-            // |w| as non-negative ints order like the magnitudes (NaN aside), and cij = 1 when ai >= aj, by arithmetic
-            // alone: no branch to mispredict on random weights.
+            // Magnitude keys (see magnitudeKey), and cij = 1 when ai >= aj, by arithmetic alone: no branch to
+            // mispredict on random weights.
             int a0 = w0 & 0x7fffffff;
             int a1 = w1 & 0x7fffffff;
             int a2 = w2 & 0x7fffffff;

@@ -18,6 +18,9 @@ public record NMLayout(int rows, int cols, NMPattern pattern) {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("layer shape " + rows + "x" + cols + ": both dimensions must be at least 1");
         }
+        if ((long) rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("layer shape " + rows + "x" + cols + " has more than " + Integer.MAX_VALUE + " weights");
+        }
         if (pattern == null) {
             throw new IllegalArgumentException("layer " + rows + "x" + cols + " has no N:M pattern");
         }
@@ -28,8 +31,8 @@ public record NMLayout(int rows, int cols, NMPattern pattern) {
      * @throws IllegalArgumentException when it is too small
      */
     public void requireFits(FloatBuffer buffer) {
-        if (buffer.capacity() < size()) {
-            throw new IllegalArgumentException("buffer of " + buffer.capacity() + " floats is too small for a "
+        if (buffer.limit() < size()) {
+            throw new IllegalArgumentException("buffer of " + buffer.limit() + " floats is too small for a "
                     + rows + "x" + cols + " layer");
         }
     }

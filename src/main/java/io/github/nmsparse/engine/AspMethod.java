@@ -12,9 +12,9 @@ final class AspMethod implements SparsityMethod {
         this.denseFraction = denseFraction;
     }
 
-    /** @return the first epoch trained with the fixed mask */
+    /** @return the first epoch trained with the fixed mask: at least one epoch is always left to fine-tune */
     static int pruneEpoch(double denseFraction, int epochs) {
-        return (int) Math.round(denseFraction * epochs);
+        return Math.min(epochs - 1, (int) Math.round(denseFraction * epochs));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.github.nmsparse.engine;
 
 /**
- * A linear warm-up from {@code base / warmupSteps} to {@code base}, then a cosine decay to 0 at the last step
- * (the paper's recipe).
+ * A linear warm-up from {@code base / warmupSteps} to {@code base}, then a cosine decay that would reach 0 one
+ * step after the last (the paper's recipe).
  *
  * @param base        the peak learning rate
  * @param warmupSteps steps of linear warm-up, possibly 0

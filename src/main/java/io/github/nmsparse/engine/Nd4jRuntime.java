@@ -29,10 +29,15 @@ public final class Nd4jRuntime {
         if (info == null) {
             Nd4j.getEnvironment().setMaxMasterThreads(1);
             Nd4j.factory().blas().setMaxThreads(BLAS_THREADS);
-            info = new BackendInfo(Nd4j.getBackend().getClass().getSimpleName(), nd4jVersion(),
-                    String.valueOf(Nd4j.factory().blas().getBlasVendor()), BLAS_THREADS, 1, 1);
         }
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+        if (info == null) {
+            // Read back, not assumed: what ND4J reports once the settings above are applied.
+            info = new BackendInfo(Nd4j.getBackend().getClass().getSimpleName(), nd4jVersion(),
+                    String.valueOf(Nd4j.factory().blas().getBlasVendor()), Nd4j.factory().blas().getMaxThreads(),
+                    NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
+                    Nd4j.getEnvironment().maxMasterThreads());
+        }
         return info;
     }
 

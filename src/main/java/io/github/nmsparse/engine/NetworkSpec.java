@@ -27,6 +27,9 @@ public final class NetworkSpec {
         if (b.outputs < 1) {
             throw new IllegalArgumentException("the network needs at least one output, got " + b.outputs);
         }
+        if (b.activation == null) {
+            throw new IllegalArgumentException("the network needs an activation");
+        }
         for (int size : b.hiddenSizes) {
             if (size < 1) {
                 throw new IllegalArgumentException("hidden layer sizes must be at least 1, got " + Arrays.toString(b.hiddenSizes));

@@ -66,7 +66,7 @@ public final class NetworkTrainer {
                 int size = Math.min(batch, rows - first);
                 Workspace ws = workspaces.computeIfAbsent(size, n -> new Workspace(network, n, true));
                 gather(data, order, first, ws);
-                SparsityMethod.TrainingClock clock = new SparsityMethod.TrainingClock(epoch, plan.epochs(), step, totalSteps);
+                SparsityMethod.TrainingClock clock = new SparsityMethod.TrainingClock(epoch, plan.epochs());
                 for (SparseWeights layer : sparse) {
                     method.beforeForward(layer, clock);
                 }

@@ -40,10 +40,14 @@ public final class SparseWeights {
         mask.addOnPruned(master, lambda, gradient);
     }
 
-    /** Prunes once to the mask of the current weights and fixes it (ASP). */
+    /**
+     * Prunes once to the mask of the current weights and fixes it (ASP). The change from the dense phase shows in
+     * the epoch's SAD; it is not counted as step-level flips, since no mask was in use before.
+     */
     public void pruneAndFreeze() {
-        refreshMask();
+        mask.update(master, masked);
         mask.apply(master, master);
+        active = true;
         frozen = true;
     }
 

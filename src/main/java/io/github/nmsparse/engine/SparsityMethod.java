@@ -36,11 +36,9 @@ public interface SparsityMethod {
     /**
      * Where a training run stands.
      *
-     * @param epoch      the current epoch, from 0
-     * @param epochs     the number of epochs
-     * @param step       the current step, from 0
-     * @param totalSteps the number of steps
+     * @param epoch  the current epoch, from 0
+     * @param epochs the number of epochs
      */
-    record TrainingClock(int epoch, int epochs, long step, long totalSteps) {
+    record TrainingClock(int epoch, int epochs) {
     }
 }

@@ -25,8 +25,14 @@ public final class TrainingPlan {
         if (!(b.learningRate > 0) || Double.isInfinite(b.learningRate)) {
             throw new IllegalArgumentException("learning rate must be positive and finite, got " + b.learningRate);
         }
-        if (b.optimizer == null) {
-            throw new IllegalArgumentException("no optimizer set");
+        if (b.optimizer == null || b.method == null || b.methodSettings == null) {
+            throw new IllegalArgumentException("a training plan needs an optimizer, a method and its settings");
+        }
+        if (!(b.methodSettings.lambdaW() >= 0) || Double.isInfinite(b.methodSettings.lambdaW())) {
+            throw new IllegalArgumentException("lambda_w must be a finite number >= 0, got " + b.methodSettings.lambdaW());
+        }
+        if (!(b.methodSettings.aspDenseFraction() >= 0 && b.methodSettings.aspDenseFraction() < 1)) {
+            throw new IllegalArgumentException("the ASP dense fraction must be in [0, 1), got " + b.methodSettings.aspDenseFraction());
         }
         this.method = b.method;
         this.methodSettings = b.methodSettings;
@@ -38,7 +44,7 @@ public final class TrainingPlan {
         this.seed = b.seed;
     }
 
-    /** @return a builder; the method defaults to SR_STE with lambda_w 2e-4 */
+    /** @return a builder with nothing set: every setting must be given (the defaults live in the Tribuo trainer) */
     public static Builder builder() {
         return new Builder();
     }
@@ -77,13 +83,13 @@ public final class TrainingPlan {
 
     /** Builds a {@link TrainingPlan}. */
     public static final class Builder {
-        private TrainingMethod method = TrainingMethod.SR_STE;
-        private TrainingMethod.Settings methodSettings = new TrainingMethod.Settings(2e-4, 0.5);
+        private TrainingMethod method;
+        private TrainingMethod.Settings methodSettings;
         private Optimizer optimizer;
-        private double learningRate = 1e-3;
-        private int epochs = 1;
+        private double learningRate;
+        private int epochs;
         private int warmupEpochs;
-        private int batchSize = 128;
+        private int batchSize;
         private long seed;
 
         private Builder() {

@@ -136,10 +136,14 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         } catch (IllegalArgumentException e) {
             throw new PropertyException(e, "", "pattern", e.getMessage());
         }
+        require(method != null, "method", "must be one of " + Arrays.toString(TrainingMethod.values()));
+        require(activation != null, "activation", "must be one of " + Arrays.toString(Activation.values()));
+        require(optimizer != null, "optimizer", "must be one of " + Arrays.toString(OptimizerType.values()));
+        require(featureScaling != null, "featureScaling", "must be one of " + Arrays.toString(FeatureScaling.values()));
         require(lambdaW >= 0 && Double.isFinite(lambdaW), "lambdaW", "must be a finite number >= 0, got " + lambdaW);
         require(aspDenseFraction >= 0 && aspDenseFraction < 1, "aspDenseFraction", "must be in [0, 1), got " + aspDenseFraction);
-        require(hiddenSizes != null && Arrays.stream(hiddenSizes).allMatch(size -> size >= 1), "hiddenSizes",
-                "every hidden width must be at least 1, got " + Arrays.toString(hiddenSizes));
+        require(hiddenSizes != null && hiddenSizes.length >= 1 && Arrays.stream(hiddenSizes).allMatch(size -> size >= 1),
+                "hiddenSizes", "must hold at least one hidden width, each at least 1, got " + Arrays.toString(hiddenSizes));
         require(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
         require(batchSize >= 1, "batchSize", "must be at least 1, got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be a finite number > 0, got " + learningRate);
@@ -200,7 +204,13 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         TrainingResult result = NetworkTrainer.train(spec, outputAdapter.objective(), plan, data, List.of(new EpochLogger()));
         NetworkSnapshot snapshot = NetworkSnapshot.of(result.network());
         Map<String, Provenance> run = new HashMap<>(runProvenance);
-        run.putAll(SparsityProvenance.runProvenance(result.history(), snapshot, result.backend()));
+        Map<String, Provenance> ours = SparsityProvenance.runProvenance(result.history(), snapshot, result.backend());
+        for (String key : ours.keySet()) {
+            if (run.containsKey(key)) {
+                throw new IllegalArgumentException("run provenance key '" + key + "' is reserved for tribuo-nmsparse");
+            }
+        }
+        run.putAll(ours);
         ModelProvenance provenance = new ModelProvenance(NMSparseModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, run);
         return new NMSparseModel<>("nmsparse-mlp", provenance, featureMap, outputInfo, outputAdapter, encoder, snapshot);
@@ -267,7 +277,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
      * @param <T> the output type
      */
     public static final class Builder<T extends Output<T>> {
-        private final NMSparseTrainer<T> trainer = new NMSparseTrainer<>();
+        private NMSparseTrainer<T> trainer = new NMSparseTrainer<>();
 
         private Builder(OutputAdapter<T> outputAdapter) {
             trainer.outputAdapter = outputAdapter;
@@ -275,84 +285,98 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
 
         /** @param pattern the N:M pattern, e.g. "2:4" */
         public Builder<T> pattern(String pattern) {
+            requireUnbuilt();
             trainer.pattern = pattern;
             return this;
         }
 
         /** @param method the training method */
         public Builder<T> method(TrainingMethod method) {
+            requireUnbuilt();
             trainer.method = method;
             return this;
         }
 
         /** @param lambdaW SR-STE's decay on pruned weights */
         public Builder<T> lambdaW(double lambdaW) {
+            requireUnbuilt();
             trainer.lambdaW = lambdaW;
             return this;
         }
 
         /** @param fraction ASP's share of dense epochs */
         public Builder<T> aspDenseFraction(double fraction) {
+            requireUnbuilt();
             trainer.aspDenseFraction = fraction;
             return this;
         }
 
         /** @param sizes hidden widths, input side first */
         public Builder<T> hiddenSizes(int... sizes) {
+            requireUnbuilt();
             trainer.hiddenSizes = sizes.clone();
             return this;
         }
 
         /** @param activation the hidden activation */
         public Builder<T> activation(Activation activation) {
+            requireUnbuilt();
             trainer.activation = activation;
             return this;
         }
 
         /** @param sparse whether the output layer is sparse too */
         public Builder<T> sparseOutputLayer(boolean sparse) {
+            requireUnbuilt();
             trainer.sparseOutputLayer = sparse;
             return this;
         }
 
         /** @param epochs passes over the data */
         public Builder<T> epochs(int epochs) {
+            requireUnbuilt();
             trainer.epochs = epochs;
             return this;
         }
 
         /** @param batchSize examples per step */
         public Builder<T> batchSize(int batchSize) {
+            requireUnbuilt();
             trainer.batchSize = batchSize;
             return this;
         }
 
         /** @param optimizer the optimizer */
         public Builder<T> optimizer(OptimizerType optimizer) {
+            requireUnbuilt();
             trainer.optimizer = optimizer;
             return this;
         }
 
         /** @param learningRate the peak learning rate */
         public Builder<T> learningRate(double learningRate) {
+            requireUnbuilt();
             trainer.learningRate = learningRate;
             return this;
         }
 
         /** @param warmupEpochs epochs of warm-up */
         public Builder<T> warmupEpochs(int warmupEpochs) {
+            requireUnbuilt();
             trainer.warmupEpochs = warmupEpochs;
             return this;
         }
 
         /** @param weightDecay the weight decay */
         public Builder<T> weightDecay(double weightDecay) {
+            requireUnbuilt();
             trainer.weightDecay = weightDecay;
             return this;
         }
 
         /** @param momentum SGD's momentum; @param nesterov whether it is Nesterov's */
         public Builder<T> momentum(double momentum, boolean nesterov) {
+            requireUnbuilt();
             trainer.momentum = momentum;
             trainer.nesterov = nesterov;
             return this;
@@ -360,14 +384,22 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
 
         /** @param scaling the input scaling */
         public Builder<T> featureScaling(FeatureScaling scaling) {
+            requireUnbuilt();
             trainer.featureScaling = scaling;
             return this;
         }
 
         /** @param seed the seed */
         public Builder<T> seed(long seed) {
+            requireUnbuilt();
             trainer.seed = seed;
             return this;
+        }
+
+        private void requireUnbuilt() {
+            if (trainer == null) {
+                throw new IllegalStateException("this builder has already built its trainer; start a new one");
+            }
         }
 
         /**
@@ -375,8 +407,11 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
          * @throws PropertyException naming a bad setting
          */
         public NMSparseTrainer<T> build() {
-            trainer.postConfig();
-            return trainer;
+            requireUnbuilt();
+            NMSparseTrainer<T> built = trainer;
+            built.postConfig();
+            trainer = null;
+            return built;
         }
     }
 }

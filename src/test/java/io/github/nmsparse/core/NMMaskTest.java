@@ -69,6 +69,28 @@ class NMMaskTest {
     }
 
     @Test
+    void largeLayersSplitOverThreadsGiveTheSameMaskAndMaskedWeights() {
+        for (String text : new String[] {"2:4", "1:8", "3:8", "5:16"}) {
+            NMLayout layout = new NMLayout(300, 301, NMPattern.parse(text));
+            float[] w = weights((int) layout.size());
+            float[] masked = new float[w.length];
+            NMMask mask = NMMask.of(FloatBuffer.wrap(new float[w.length]), layout);
+            long flips = mask.update(FloatBuffer.wrap(w), FloatBuffer.wrap(masked));
+            boolean[] expected = referenceKept(w, layout);
+            long expectedFlips = 0;
+            NMMask before = NMMask.of(FloatBuffer.wrap(new float[w.length]), layout);
+            for (int i = 0; i < w.length; i++) {
+                int row = i / layout.cols();
+                int col = i % layout.cols();
+                assertEquals(expected[i], mask.isKept(row, col), text + " at " + i);
+                assertEquals(expected[i] ? w[i] : 0f, masked[i], text + " at " + i);
+                expectedFlips += expected[i] != before.isKept(row, col) ? 1 : 0;
+            }
+            assertEquals(expectedFlips, flips, text);
+        }
+    }
+
+    @Test
     void maskedWeightsAreNMValidAndEqualWeightsTimesMask() {
         for (int trial = 0; trial < 200; trial++) {
             int m = 2 + RNG.nextInt(31);

@@ -67,7 +67,7 @@ class OptimizerTest {
     }
 
     @Test
-    void scheduleWarmsUpLinearlyThenDecaysAlongACosineToZero() {
+    void scheduleWarmsUpLinearlyThenDecaysAlongACosine() {
         LearningRateSchedule schedule = new LearningRateSchedule(1.0, 4, 14);
         assertArrayEquals(new double[] {0.25, 0.5, 0.75, 1.0},
                 new double[] {schedule.rate(0), schedule.rate(1), schedule.rate(2), schedule.rate(3)}, 1e-12);

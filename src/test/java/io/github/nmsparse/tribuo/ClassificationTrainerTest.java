@@ -188,6 +188,28 @@ class ClassificationTrainerTest {
         assertMessage(() -> quick().lambdaW(Double.NaN).build(), "lambdaW");
         assertMessage(() -> quick().aspDenseFraction(1.5).build(), "aspDenseFraction");
         assertMessage(() -> quick().epochs(2).warmupEpochs(3).build(), "warmupEpochs");
+        assertMessage(() -> quick().hiddenSizes().build(), "hiddenSizes must hold at least one hidden width");
+        assertMessage(() -> quick().activation(null).build(), "activation must be one of [RELU, TANH, GELU]");
+        assertMessage(() -> quick().method(null).build(), "method must be one of");
+        assertMessage(() -> quick().featureScaling(null).build(), "featureScaling must be one of");
+        assertMessage(() -> quick().optimizer(null).build(), "optimizer must be one of");
+    }
+
+    @Test
+    void aBuilderBuildsOnceSoItsTrainerCannotChangeAfterValidation() {
+        NMSparseTrainer.Builder<Label> builder = quick().pattern("2:4");
+        NMSparseTrainer<Label> trainer = builder.build();
+        assertThrows(IllegalStateException.class, () -> builder.pattern("1:8"));
+        assertThrows(IllegalStateException.class, builder::build);
+        assertTrue(trainer.toString().contains("pattern=2:4"));
+    }
+
+    @Test
+    void thePluginsRunProvenanceKeysAreReserved() {
+        Map<String, com.oracle.labs.mlrg.olcut.provenance.Provenance> caller = Map.of(SparsityProvenance.HISTORY,
+                new com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance(SparsityProvenance.HISTORY, "mine"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> quick().build().train(train, caller));
+        assertTrue(e.getMessage().contains("reserved"), e.getMessage());
     }
 
     private static void assertMessage(Runnable build, String expected) {
