@@ -87,6 +87,30 @@ public final class TrainTest {
         /** Override. */
         @Option(longName = "seed", usage = "Override the seed.")
         public String seed;
+        /** Override. */
+        @Option(longName = "warmup-epochs", usage = "Override the epochs of learning-rate warm-up.")
+        public String warmupEpochs;
+        /** Override. */
+        @Option(longName = "weight-decay", usage = "Override the weight decay.")
+        public String weightDecay;
+        /** Override. */
+        @Option(longName = "momentum", usage = "Override SGD's momentum.")
+        public String momentum;
+        /** Override. */
+        @Option(longName = "nesterov", usage = "Override whether SGD uses Nesterov momentum: true or false.")
+        public String nesterov;
+        /** Override. */
+        @Option(longName = "sparse-output", usage = "Override whether the output layer is N:M-sparse too: true or false.")
+        public String sparseOutputLayer;
+        /** Override. */
+        @Option(longName = "asp-dense-fraction", usage = "Override ASP's share of epochs trained dense before pruning.")
+        public String aspDenseFraction;
+        /** Override. */
+        @Option(longName = "feature-scaling", usage = "Override the input scaling: NONE, MAX_ABS or STANDARDIZE.")
+        public String featureScaling;
+        /** Where to save the model. */
+        @Option(longName = "save-model", usage = "Save the trained model here, in Tribuo's protobuf format with N:M layers compressed.")
+        public Path saveModel;
 
         /** @return the trainer fields to override, by field name */
         Map<String, Property> overrides() {
@@ -100,6 +124,13 @@ public final class TrainTest {
             put(overrides, "batchSize", batchSize);
             put(overrides, "activation", activation);
             put(overrides, "seed", seed);
+            put(overrides, "warmupEpochs", warmupEpochs);
+            put(overrides, "weightDecay", weightDecay);
+            put(overrides, "momentum", momentum);
+            put(overrides, "nesterov", nesterov);
+            put(overrides, "sparseOutputLayer", sparseOutputLayer);
+            put(overrides, "aspDenseFraction", aspDenseFraction);
+            put(overrides, "featureScaling", featureScaling);
             if (hidden != null) {
                 overrides.put("hiddenSizes", ListProperty.createFromStringList(Arrays.stream(hidden)
                         .mapToObj(Integer::toString).toList()));
@@ -185,6 +216,14 @@ public final class TrainTest {
         }
         out.println();
         out.print(LayerTable.of(model));
+        long compressed = model.serialize().getSerializedSize();
+        long dense = model.serializeDense().getSerializedSize();
+        out.printf(Locale.ROOT, "%nModel file: %d bytes with N:M layers compressed, %d bytes stored dense (%.3f).%n",
+                compressed, dense, (double) compressed / dense);
+        if (options.saveModel != null) {
+            model.serializeToFile(options.saveModel);
+            out.printf(Locale.ROOT, "Saved the model to %s.%n", options.saveModel);
+        }
     }
 
     /** Makes java.util.logging print bare lines, and quiets ND4J's start-up messages. */

@@ -16,20 +16,32 @@ import java.util.List;
  * @param sadToFinal   SAD against the mask at the end of training
  * @param flips        kept/pruned changes summed over every step of the epoch (step-level churn)
  * @param layerSad     {@code sad} per sparse layer, input side first
+ * @param layerSadToInitial {@code sadToInitial} per sparse layer
+ * @param layerSadToFinal   {@code sadToFinal} per sparse layer
  * @param layerFlips   {@code flips} per sparse layer
  * @param seconds      wall-clock time of the epoch
  */
 public record EpochRecord(int epoch, double loss, double learningRate, long sad, double sadFraction, long sadToInitial,
-                          long sadToFinal, long flips, List<Long> layerSad, List<Long> layerFlips, double seconds) {
+                          long sadToFinal, long flips, List<Long> layerSad, List<Long> layerSadToInitial,
+                          List<Long> layerSadToFinal, List<Long> layerFlips, double seconds) {
 
     /** Copies the lists. */
     public EpochRecord {
         layerSad = List.copyOf(layerSad);
+        layerSadToInitial = List.copyOf(layerSadToInitial);
+        layerSadToFinal = List.copyOf(layerSadToFinal);
         layerFlips = List.copyOf(layerFlips);
     }
 
-    EpochRecord withSadToFinal(long value) {
-        return new EpochRecord(epoch, loss, learningRate, sad, sadFraction, sadToInitial, value, flips, layerSad,
+    EpochRecord withSadToFinal(List<Long> perLayer) {
+        return new EpochRecord(epoch, loss, learningRate, sad, sadFraction, sadToInitial,
+                perLayer.stream().mapToLong(Long::longValue).sum(), flips, layerSad, layerSadToInitial, perLayer,
                 layerFlips, seconds);
+    }
+
+    /** @return this record with its wall-clock time set to 0, for comparing runs that differ only in timing */
+    public EpochRecord withoutTime() {
+        return new EpochRecord(epoch, loss, learningRate, sad, sadFraction, sadToInitial, sadToFinal, flips, layerSad,
+                layerSadToInitial, layerSadToFinal, layerFlips, 0);
     }
 }

@@ -29,6 +29,7 @@ final class SadTracker {
     EpochRecord epochEnd(int epoch, double loss, double learningRate, double seconds) {
         List<NMMask> current = new ArrayList<>();
         List<Long> layerSad = new ArrayList<>();
+        List<Long> layerToInitial = new ArrayList<>();
         List<Long> layerFlips = new ArrayList<>();
         long sad = 0;
         long toInitial = 0;
@@ -42,12 +43,14 @@ final class SadTracker {
             layerFlips.add(layerFlip);
             sad += layerDivergence;
             flips += layerFlip;
-            toInitial += mask.divergence(initial.get(i));
+            long layerInitial = mask.divergence(initial.get(i));
+            layerToInitial.add(layerInitial);
+            toInitial += layerInitial;
         }
         previous = current;
         epochMasks.add(current);
         EpochRecord record = new EpochRecord(epoch, loss, learningRate, sad, maskable == 0 ? 0.0 : (double) sad / maskable,
-                toInitial, 0, flips, layerSad, layerFlips, seconds);
+                toInitial, 0, flips, layerSad, layerToInitial, List.of(), layerFlips, seconds);
         records.add(record);
         return record;
     }
@@ -56,9 +59,9 @@ final class SadTracker {
     List<EpochRecord> finish() {
         List<EpochRecord> done = new ArrayList<>();
         for (int e = 0; e < records.size(); e++) {
-            long toFinal = 0;
+            List<Long> toFinal = new ArrayList<>();
             for (int i = 0; i < layers.size(); i++) {
-                toFinal += epochMasks.get(e).get(i).divergence(previous.get(i));
+                toFinal.add(epochMasks.get(e).get(i).divergence(previous.get(i)));
             }
             done.add(records.get(e).withSadToFinal(toFinal));
         }

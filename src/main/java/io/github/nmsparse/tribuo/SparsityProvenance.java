@@ -55,6 +55,8 @@ public final class SparsityProvenance {
             entry.put("sadToFinal", new LongProvenance("sadToFinal", r.sadToFinal()));
             entry.put("flips", new LongProvenance("flips", r.flips()));
             entry.put("layerSad", longs("layerSad", r.layerSad()));
+            entry.put("layerSadToInitial", longs("layerSadToInitial", r.layerSadToInitial()));
+            entry.put("layerSadToFinal", longs("layerSadToFinal", r.layerSadToFinal()));
             entry.put("layerFlips", longs("layerFlips", r.layerFlips()));
             epochs.add(new MapProvenance<>(entry));
             seconds.add(new DoubleProvenance("seconds", r.seconds()));
@@ -108,7 +110,8 @@ public final class SparsityProvenance {
             records.add(new EpochRecord(((Number) value(e, "epoch")).intValue(), (Double) value(e, "loss"),
                     (Double) value(e, "learningRate"), (Long) value(e, "sad"), (Double) value(e, "sadFraction"),
                     (Long) value(e, "sadToInitial"), (Long) value(e, "sadToFinal"), (Long) value(e, "flips"),
-                    longList(e.get("layerSad")), longList(e.get("layerFlips")),
+                    longList(e.get("layerSad")), longList(e.get("layerSadToInitial")), longList(e.get("layerSadToFinal")),
+                    longList(e.get("layerFlips")),
                     i < seconds.size() ? (Double) ((PrimitiveProvenance<?>) seconds.get(i)).getValue() : 0.0));
         }
         return records;

@@ -37,9 +37,11 @@ class TrainTestTest {
 
     @Test
     void flagsOverrideTheConfiguredComponent() {
-        NMSparseTrainer<?> trainer = trainerFrom("--pattern", "1:8", "--method", "STE", "--hidden", "16,8", "--epochs", "2");
+        NMSparseTrainer<?> trainer = trainerFrom("--pattern", "1:8", "--method", "STE", "--hidden", "16,8", "--epochs", "2",
+                "--weight-decay", "0.01", "--sparse-output", "true", "--feature-scaling", "STANDARDIZE");
         NMSparseTrainer<?> expected = NMSparseTrainer.builder(new LabelAdapter()).pattern("1:8")
-                .method(io.github.nmsparse.engine.TrainingMethod.STE).hiddenSizes(16, 8).epochs(2).build();
+                .method(io.github.nmsparse.engine.TrainingMethod.STE).hiddenSizes(16, 8).epochs(2).weightDecay(0.01)
+                .sparseOutputLayer(true).featureScaling(io.github.nmsparse.tribuo.FeatureScaling.STANDARDIZE).build();
         assertEquals(expected.getProvenance(), trainer.getProvenance());
         assertNotEquals(trainerFrom().getProvenance(), trainer.getProvenance());
     }
@@ -77,10 +79,25 @@ class TrainTestTest {
     }
 
     @Test
+    void savesTheModelAndReportsItsCompressedSize(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("digits.model");
+        String out = run("--train", "datasets/digits/digits-train.csv", "--test", "datasets/digits/digits-test.csv",
+                "--response", "digit", "--epochs", "1", "--hidden", "512,256", "--save-model", file.toString());
+        java.util.regex.Matcher sizes = java.util.regex.Pattern.compile("Model file: (\\d+) bytes with N:M layers compressed, (\\d+) bytes stored dense")
+                .matcher(out);
+        assertTrue(sizes.find(), out);
+        assertTrue(Long.parseLong(sizes.group(1)) <= 0.56 * Long.parseLong(sizes.group(2)), out);
+        assertEquals(Long.parseLong(sizes.group(1)), java.nio.file.Files.size(file));
+        org.tribuo.Model<?> loaded = org.tribuo.Model.deserializeFromFile(file);
+        assertEquals(io.github.nmsparse.tribuo.NMSparseModel.class, loaded.getClass());
+    }
+
+    @Test
     void trainsAndReportsOnCsvRegression() throws Exception {
         String out = run("--trainer", "mlp-regression-sr-ste-2-4", "--train", "datasets/diabetes/diabetes-train.csv",
                 "--test", "datasets/diabetes/diabetes-test.csv", "--response", "progression", "--epochs", "3");
-        assertTrue(out.contains("RMSE"), out);
+        assertTrue(out.matches("(?s).*RMSE = \\{DIM-0=[0-9.]+\\}.*"), out);
+        assertTrue(out.matches("(?s).*R\\^2 = \\{DIM-0=-?[0-9.]+\\}.*"), out);
         assertTrue(out.matches("(?s).*0\\s+64x10\\s+2:4.*yes.*"), out);
     }
 }

@@ -51,8 +51,7 @@ class TrainingMethodsTest {
     }
 
     private static List<EpochRecord> withoutTimes(List<EpochRecord> history) {
-        return history.stream().map(r -> new EpochRecord(r.epoch(), r.loss(), r.learningRate(), r.sad(), r.sadFraction(),
-                r.sadToInitial(), r.sadToFinal(), r.flips(), r.layerSad(), r.layerFlips(), 0)).toList();
+        return history.stream().map(r -> r.withoutTime()).toList();
     }
 
     @Test

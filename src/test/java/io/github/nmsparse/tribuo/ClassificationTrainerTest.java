@@ -73,6 +73,8 @@ class ClassificationTrainerTest {
             assertTrue(Double.isFinite(record.loss()));
             assertEquals(2, record.layerSad().size());
             assertEquals(record.sad(), record.layerSad().get(0) + record.layerSad().get(1));
+            assertEquals(record.sadToInitial(), record.layerSadToInitial().get(0) + record.layerSadToInitial().get(1));
+            assertEquals(record.sadToFinal(), record.layerSadToFinal().get(0) + record.layerSadToFinal().get(1));
             assertEquals(0, record.sad() % 2);
             assertTrue(record.flips() >= 0 && record.sadFraction() >= 0 && record.sadFraction() <= 1);
         }
@@ -116,8 +118,7 @@ class ClassificationTrainerTest {
     }
 
     private static List<EpochRecord> history(NMSparseModel<Label> model) {
-        return model.history().stream().map(r -> new EpochRecord(r.epoch(), r.loss(), r.learningRate(), r.sad(),
-                r.sadFraction(), r.sadToInitial(), r.sadToFinal(), r.flips(), r.layerSad(), r.layerFlips(), 0)).toList();
+        return model.history().stream().map(r -> r.withoutTime()).toList();
     }
 
     @Test
