@@ -16,7 +16,12 @@ import org.tribuo.Prediction;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -160,6 +165,25 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> {
     public static NMSparseModel<?> deserializeFromProto(int version, String className, Any message)
             throws InvalidProtocolBufferException {
         return ModelFormat.read(version, className, message);
+    }
+
+    /**
+     * Loads a model file written by {@link #serialize()} (or {@code serializeToFile}). Unlike Tribuo's generic
+     * {@code Model.deserializeFromFile}, a bad file's error names the problem directly rather than as a cause.
+     *
+     * @param file the model file
+     * @return the model
+     * @throws IOException              when the file cannot be read or is not a complete protobuf model
+     * @throws IllegalArgumentException when the file is not a model of this plugin, or is inconsistent
+     */
+    public static NMSparseModel<?> load(Path file) throws IOException {
+        ModelProto proto;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            proto = ModelProto.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IOException("invalid model file " + file + ": it is truncated or not a protobuf model (" + e.getMessage() + ")", e);
+        }
+        return deserializeFromProto(proto.getVersion(), proto.getClassName(), proto.getSerializedData());
     }
 
     OutputAdapter<T> adapter() {
