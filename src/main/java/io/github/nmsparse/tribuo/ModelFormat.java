@@ -3,6 +3,11 @@ package io.github.nmsparse.tribuo;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import io.github.nmsparse.core.CompressedNM;
 import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
@@ -11,7 +16,6 @@ import io.github.nmsparse.engine.Activation;
 import io.github.nmsparse.engine.NetworkSnapshot;
 import io.github.nmsparse.tribuo.protos.LayerProto;
 import io.github.nmsparse.tribuo.protos.NMSparseModelProto;
-import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
 import org.tribuo.impl.ModelDataCarrier;
 import org.tribuo.protos.core.ModelDataProto;
@@ -107,7 +111,7 @@ final class ModelFormat {
     }
 
     private static <T extends Output<T>> NMSparseModel<T> build(NMSparseModelProto proto, ModelDataCarrier<T> carrier) {
-        OutputAdapter<T> adapter = adapter(proto.getOutputAdapter(), carrier.outputDomain());
+        OutputAdapter<T> adapter = adapter(proto.getOutputAdapter(), carrier);
         int features = carrier.featureDomain().size();
         float[] shift = finite("feature_shift", toArray(proto.getFeatureShiftList()));
         float[] scale = finite("feature_scale", toArray(proto.getFeatureScaleList()));
@@ -168,23 +172,35 @@ final class ModelFormat {
         return new NetworkSnapshot.LayerSnapshot(inputs, outputs, finite("layer " + i + " weights", weights), biases, pattern);
     }
 
+    /**
+     * Rebuilds the output adapter with its settings from the trainer provenance the model carries, after checking
+     * that the class named in the file is an adapter; an adapter without provenance gets its defaults.
+     */
     @SuppressWarnings("unchecked")
-    private static <T extends Output<T>> OutputAdapter<T> adapter(String className, ImmutableOutputInfo<T> domain) {
+    private static <T extends Output<T>> OutputAdapter<T> adapter(String className, ModelDataCarrier<T> carrier) {
         Class<?> type;
         try {
             type = Class.forName(className, false, ModelFormat.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("unknown output adapter class '" + className + "'", e);
+            throw new IllegalArgumentException("invalid model file: unknown output adapter class '" + className + "'", e);
         }
         require(OutputAdapter.class.isAssignableFrom(type), "'" + className + "' is not an OutputAdapter");
         OutputAdapter<T> adapter;
+        Provenance configured = carrier.provenance().getTrainerProvenance().getConfiguredParameters().get("outputAdapter");
         try {
-            adapter = (OutputAdapter<T>) type.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("cannot create output adapter '" + className + "'", e);
+            if (configured instanceof ConfiguredObjectProvenance settings && settings.getClassName().equals(className)) {
+                List<ConfigurationData> configuration = ProvenanceUtil.extractConfiguration(settings);
+                ConfigurationManager cm = new ConfigurationManager();
+                cm.addConfiguration(configuration);
+                adapter = (OutputAdapter<T>) cm.lookup(configuration.get(0).getName());
+            } else {
+                adapter = (OutputAdapter<T>) type.getDeclaredConstructor().newInstance();
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException("invalid model file: cannot create output adapter '" + className + "': " + e.getMessage(), e);
         }
         Output<?> unknown = adapter.outputFactory().getUnknownOutput();
-        boolean matches = domain.getDomain().stream().allMatch(o -> unknown.getClass().isInstance(o));
+        boolean matches = carrier.outputDomain().getDomain().stream().allMatch(o -> unknown.getClass().isInstance(o));
         require(matches, "output adapter " + className + " does not fit the model's outputs");
         return adapter;
     }

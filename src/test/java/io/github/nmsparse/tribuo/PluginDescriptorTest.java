@@ -6,6 +6,9 @@ import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.multilabel.MultiLabel;
+import org.tribuo.multilabel.MultiLabelFactory;
+import org.tribuo.multilabel.evaluation.MultiLabelEvaluator;
 import org.tribuo.regression.Regressor;
 import org.tribuo.regression.evaluation.RegressionEvaluation;
 import org.tribuo.regression.evaluation.RegressionEvaluator;
@@ -39,6 +42,11 @@ class PluginDescriptorTest {
                 double accuracy = new LabelEvaluator().evaluate(model, ShippedData.digits("test")).accuracy();
                 assertTrue(accuracy >= 0.9, name + " test accuracy " + accuracy);
                 assertNMValid(name, model);
+            } else if (trainer.outputFactory() instanceof MultiLabelFactory) {
+                NMSparseModel<MultiLabel> model = ((NMSparseTrainer<MultiLabel>) trainer).train(ShippedData.digitsMultiLabel("train"));
+                double jaccard = new MultiLabelEvaluator().evaluate(model, ShippedData.digitsMultiLabel("test")).jaccardScore();
+                assertTrue(jaccard >= 0.85, name + " Jaccard " + jaccard);
+                assertNMValid(name, model);
             } else {
                 NMSparseModel<Regressor> model = ((NMSparseTrainer<Regressor>) trainer).train(ShippedData.diabetes("train"));
                 Dataset<Regressor> test = ShippedData.diabetes("test");
@@ -48,7 +56,7 @@ class PluginDescriptorTest {
                 assertNMValid(name, model);
             }
         }
-        assertEquals(5, trainers.size());
+        assertEquals(6, trainers.size());
     }
 
     private static void assertNMValid(String name, NMSparseModel<?> model) {
