@@ -1,0 +1,96 @@
+package io.github.nmsparse.tribuo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import io.github.nmsparse.engine.Activation;
+import io.github.nmsparse.engine.TrainingMethod;
+import org.junit.jupiter.api.Test;
+import org.tribuo.Model;
+import org.tribuo.Trainer;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** plugin-descriptor/nmsparse-plugin.json says what the code and the pom say. */
+class PluginJsonDescriptorTest {
+
+    private static final Path DESCRIPTOR = Path.of("plugin-descriptor/nmsparse-plugin.json");
+
+    private static String pomText(Document pom, String tag) {
+        return ((Element) pom.getDocumentElement().getElementsByTagName(tag).item(0)).getTextContent().trim();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(node -> out.add(node.asText()));
+        return out;
+    }
+
+    @Test
+    void theDescriptorMatchesTheCodeAndThePom() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(DESCRIPTOR.toFile());
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        assertEquals(pomText(pom, "artifactId"), json.get("artifactId").asText());
+        assertEquals(pomText(pom, "artifactId"), json.get("name").asText());
+        assertEquals(pomText(pom, "groupId"), json.get("groupId").asText());
+        assertEquals(pomText(pom, "version"), json.get("version").asText());
+        assertEquals(pomText(pom, "tribuo.version"), json.get("tribuoVersion").asText());
+        assertEquals(pomText(pom, "nd4j.version"), json.get("nd4jVersion").asText());
+
+        assertTrue(Trainer.class.isAssignableFrom(Class.forName(json.get("trainer").asText())));
+        assertTrue(Model.class.isAssignableFrom(Class.forName(json.get("model").asText())));
+        assertEquals(Arrays.stream(TrainingMethod.values()).map(Enum::name).toList(), texts(json.get("methods")));
+        assertEquals(Arrays.stream(Activation.values()).map(Enum::name).toList(), texts(json.get("activations")));
+
+        for (JsonNode type : json.get("outputTypes")) {
+            OutputAdapter<?> adapter = (OutputAdapter<?>) Class.forName(type.get("adapter").asText()).getDeclaredConstructor().newInstance();
+            assertEquals(type.get("outputType").asText(), adapter.outputFactory().getUnknownOutput().getClass().getName());
+        }
+
+        String pomSource = Files.readString(Path.of("pom.xml"));
+        for (JsonNode backend : json.get("backends")) {
+            String artifactId = backend.get("artifact").asText().split(":")[1];
+            assertTrue(pomSource.contains("<artifactId>" + artifactId + "</artifactId>"), artifactId);
+        }
+        NodeList profiles = pom.getElementsByTagName("profile");
+        Set<String> profileIds = new HashSet<>();
+        for (int i = 0; i < profiles.getLength(); i++) {
+            profileIds.add(((Element) profiles.item(i)).getElementsByTagName("id").item(0).getTextContent());
+        }
+        assertTrue(profileIds.containsAll(Set.of("cpu", "cuda")), profileIds.toString());
+
+        for (JsonNode configuration : json.get("configurations")) {
+            Path file = DESCRIPTOR.resolveSibling(configuration.get("file").asText());
+            ConfigurationManager cm = new ConfigurationManager(file.toString());
+            Set<String> declared = new HashSet<>();
+            for (String name : cm.getComponentNames()) {
+                if (cm.getConfigurationData(name).orElseThrow().getClassName().equals(NMSparseTrainer.class.getName())) {
+                    declared.add(name);
+                }
+            }
+            Set<String> listed = new HashSet<>();
+            for (JsonNode trainer : configuration.get("trainers")) {
+                String name = trainer.get("name").asText();
+                listed.add(name);
+                NMSparseTrainer<?> loaded = (NMSparseTrainer<?>) cm.lookup(name);
+                assertEquals(trainer.get("outputType").asText(), loaded.outputFactory().getUnknownOutput().getClass().getName(), name);
+                assertTrue(loaded.toString().contains("method=" + trainer.get("method").asText() + ","), name);
+            }
+            assertEquals(declared, listed, "every trainer of " + file + " is listed, and only those");
+        }
+        Class.forName(json.get("commands").get("mainClass").asText()).getMethod("main", String[].class);
+    }
+}
