@@ -111,6 +111,9 @@ public final class TrainTest {
         /** Where to save the model. */
         @Option(longName = "save-model", usage = "Save the trained model here, in Tribuo's protobuf format with N:M layers compressed.")
         public Path saveModel;
+        /** Where to export ONNX. */
+        @Option(longName = "export-onnx", usage = "Export the trained model as ONNX here (input \"input\", output \"output\").")
+        public Path exportOnnx;
 
         /** @return the trainer fields to override, by field name */
         Map<String, Property> overrides() {
@@ -223,6 +226,10 @@ public final class TrainTest {
         if (options.saveModel != null) {
             model.serializeToFile(options.saveModel);
             out.printf(Locale.ROOT, "Saved the model to %s.%n", options.saveModel);
+        }
+        if (options.exportOnnx != null) {
+            model.saveONNXModel("io.github.nmsparse", 1, options.exportOnnx);
+            out.printf(Locale.ROOT, "Exported the model as ONNX to %s.%n", options.exportOnnx);
         }
     }
 

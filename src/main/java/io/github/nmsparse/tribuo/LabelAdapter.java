@@ -10,6 +10,8 @@ import org.tribuo.OutputFactory;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,6 +55,11 @@ public final class LabelAdapter implements OutputAdapter<Label> {
             }
         }
         return new Prediction<>(best, distribution, used, example, true);
+    }
+
+    @Override
+    public ONNXNode onnxOutput(ONNXNode raw, ImmutableOutputInfo<Label> info) {
+        return raw.apply(ONNXOperators.SOFTMAX);
     }
 
     @Override

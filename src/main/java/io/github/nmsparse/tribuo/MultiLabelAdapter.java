@@ -14,6 +14,8 @@ import org.tribuo.classification.Label;
 import org.tribuo.multilabel.ImmutableMultiLabelInfo;
 import org.tribuo.multilabel.MultiLabel;
 import org.tribuo.multilabel.MultiLabelFactory;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,6 +79,12 @@ public final class MultiLabelAdapter implements OutputAdapter<MultiLabel> {
             }
         }
         return new Prediction<>(new MultiLabel(chosen), scores, used, example, true);
+    }
+
+    /** The exported model outputs each label's probability; the threshold is left to the consumer. */
+    @Override
+    public ONNXNode onnxOutput(ONNXNode raw, ImmutableOutputInfo<MultiLabel> info) {
+        return raw.apply(ONNXOperators.SIGMOID);
     }
 
     @Override

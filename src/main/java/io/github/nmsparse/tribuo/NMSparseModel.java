@@ -10,7 +10,13 @@ import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
+import ai.onnx.proto.OnnxMl;
 import org.tribuo.Model;
+import org.tribuo.ONNXExportable;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
 import org.tribuo.protos.core.ModelProto;
@@ -34,7 +40,7 @@ import java.util.Optional;
  *
  * @param <T> the output type
  */
-public final class NMSparseModel<T extends Output<T>> extends Model<T> {
+public final class NMSparseModel<T extends Output<T>> extends Model<T> implements ONNXExportable {
 
     private static final int PREDICTION_BLOCK = 1024;
 
@@ -184,6 +190,25 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> {
             throw new IOException("invalid model file " + file + ": it is truncated or not a protobuf model (" + e.getMessage() + ")", e);
         }
         return deserializeFromProto(proto.getVersion(), proto.getClassName(), proto.getSerializedData());
+    }
+
+    /**
+     * Exports the model as ONNX: input "input" [batch, features] (features by Tribuo id, absent ones 0), output
+     * "output" [batch, outputs] (probabilities for classification), with the provenance embedded.
+     */
+    @Override
+    public OnnxMl.ModelProto exportONNXModel(String domain, long modelVersion) {
+        ONNXContext onnx = new ONNXContext();
+        onnx.setName("NMSparse-MLP");
+        ONNXPlaceholder input = onnx.floatInput("input", featureIDMap.size());
+        ONNXPlaceholder output = onnx.floatOutput("output", outputIDInfo.size());
+        writeONNXGraph(input).assignTo(output);
+        return ONNXExportable.buildModel(onnx, domain, modelVersion, this);
+    }
+
+    @Override
+    public ONNXNode writeONNXGraph(ONNXRef<?> input) {
+        return adapter.onnxOutput(OnnxGraph.write(input, encoder, snapshot), outputIDInfo);
     }
 
     OutputAdapter<T> adapter() {

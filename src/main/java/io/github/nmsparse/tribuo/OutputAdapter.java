@@ -9,6 +9,7 @@ import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Output;
 import org.tribuo.OutputFactory;
 import org.tribuo.Prediction;
+import org.tribuo.util.onnx.ONNXNode;
 
 /**
  * Everything that depends on the output type: the loss, how a Tribuo output becomes a target row, and how a row
@@ -48,4 +49,14 @@ public interface OutputAdapter<T extends Output<T>> extends Configurable, Proven
      * @return the prediction
      */
     Prediction<T> decode(float[] outputs, int offset, ImmutableOutputInfo<T> info, int used, Example<T> example);
+
+    /**
+     * Appends to an exported ONNX graph what {@code objective().transform} and {@link #decode} do to the raw
+     * outputs before a prediction reads them (softmax, sigmoid, or the inverse of target scaling).
+     *
+     * @param raw  the network's raw outputs in the graph
+     * @param info the output domain
+     * @return the node holding what the ONNX model outputs
+     */
+    ONNXNode onnxOutput(ONNXNode raw, ImmutableOutputInfo<T> info);
 }

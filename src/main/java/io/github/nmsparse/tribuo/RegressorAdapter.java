@@ -11,6 +11,8 @@ import org.tribuo.Prediction;
 import org.tribuo.regression.ImmutableRegressionInfo;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXOperators;
 
 /**
  * Regression, one network output per dimension, squared error. Targets are standardized with the training
@@ -58,6 +60,19 @@ public final class RegressorAdapter implements OutputAdapter<Regressor> {
             values[id] = outputs[offset + id] * scale(regression, id) + regression.getMean(id);
         }
         return new Prediction<>(new Regressor(names, values), used, example);
+    }
+
+    @Override
+    public ONNXNode onnxOutput(ONNXNode raw, ImmutableOutputInfo<Regressor> info) {
+        ImmutableRegressionInfo regression = (ImmutableRegressionInfo) info;
+        float[] scales = new float[info.size()];
+        float[] means = new float[info.size()];
+        for (int id = 0; id < info.size(); id++) {
+            scales[id] = (float) scale(regression, id);
+            means[id] = (float) regression.getMean(id);
+        }
+        return raw.apply(ONNXOperators.MUL, raw.onnxContext().array("target_scale", scales))
+                .apply(ONNXOperators.ADD, raw.onnxContext().array("target_mean", means));
     }
 
     private static double scale(ImmutableRegressionInfo info, int id) {

@@ -19,7 +19,8 @@ class ReproduceTest {
     @Test
     void aModelSavedByTheCommandLineIsReproducedIdentically(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("mnist.model");
-        String[] args = {"--epochs", "1", "--hidden", "32", "--save-model", file.toString()};
+        Path onnx = dir.resolve("mnist.onnx");
+        String[] args = {"--epochs", "1", "--hidden", "32", "--save-model", file.toString(), "--export-onnx", onnx.toString()};
         TrainTest.TrainTestOptions options = new TrainTest.TrainTestOptions();
         TrainTest.run(options, new ConfigurationManager(args, options), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -28,6 +29,10 @@ class ReproduceTest {
         assertTrue(identical, out);
         assertTrue(out.contains("on org.tribuo.datasource.IDXDataSource"), out);
         assertTrue(out.contains("weights and biases: bit-identical"), out);
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession session = env.createSession(onnx.toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+            assertTrue(session.getInputNames().contains("input") && session.getOutputNames().contains("output"));
+        }
     }
 
     @Test
