@@ -61,44 +61,78 @@ public final class NMMask {
     }
 
     private long updateRows(FloatBuffer weights, FloatBuffer masked, int fromRow, int toRow) {
-        int perRow = layout.groupsPerRow();
         int cols = layout.cols();
-        boolean twoOfFour = layout.pattern().n() == 2 && layout.pattern().m() == 4;
-        int fastGroups = twoOfFour ? cols / 4 : 0;
         // Rows are copied in bulk: element-wise access to a direct buffer costs several times more.
         float[] row = new float[cols];
+        float[] maskedRow = masked == null ? null : new float[cols];
         long flips = 0;
         for (int r = fromRow; r < toRow; r++) {
-            int rowStart = r * cols;
-            int firstBits = r * perRow;
-            weights.get(rowStart, row, 0, cols);
-            if (twoOfFour) {
-                flips += GroupSelector.twoOfFourRow(row, fastGroups, groupBits, firstBits, masked != null);
-            }
-            for (int gr = fastGroups; gr < perRow; gr++) {
-                flips += updateGroup(row, gr, firstBits + gr, masked != null);
-            }
+            weights.get(r * cols, row, 0, cols);
+            flips += updateRow(r, row, maskedRow);
             if (masked != null) {
-                masked.put(rowStart, row, 0, cols);
+                masked.put(r * cols, maskedRow, 0, cols);
             }
         }
         return flips;
     }
 
-    private int updateGroup(float[] row, int groupInRow, int g, boolean zeroPruned) {
+    /**
+     * Recomputes one row's groups from that row's weights. Different rows may be updated from different threads.
+     *
+     * @param row     the row
+     * @param weights the row's weights, {@code cols} of them; left unchanged
+     * @param masked  where to write the row's masked weights, or null
+     * @return the number of weights of the row whose kept/pruned state flipped
+     */
+    public long updateRow(int row, float[] weights, float[] masked) {
+        int perRow = layout.groupsPerRow();
+        int cols = layout.cols();
+        int firstBits = row * perRow;
+        // The kernels zero pruned weights in place, so they work on the masked copy (or a scratch one).
+        float[] work = masked != null ? masked : new float[cols];
+        System.arraycopy(weights, 0, work, 0, cols);
+        long flips = 0;
+        int fastGroups = 0;
+        if (layout.pattern().n() == 2 && layout.pattern().m() == 4) {
+            fastGroups = cols / 4;
+            flips += GroupSelector.twoOfFourRow(work, fastGroups, groupBits, firstBits, true);
+        }
+        for (int gr = fastGroups; gr < perRow; gr++) {
+            flips += updateGroup(work, gr, firstBits + gr);
+        }
+        return flips;
+    }
+
+    private int updateGroup(float[] row, int groupInRow, int g) {
         int start = groupInRow * layout.pattern().m();
         int width = layout.width(groupInRow);
         int bits = GroupSelector.select(row, start, width, layout.keep(groupInRow));
         int flips = Integer.bitCount(bits ^ groupBits[g]);
         groupBits[g] = bits;
-        if (zeroPruned) {
-            for (int j = 0; j < width; j++) {
-                // Branch-free: a kept weight's bits AND all ones, a pruned one's AND zero (+0.0f).
-                int keep = -((bits >>> j) & 1);
-                row[start + j] = Float.intBitsToFloat(Float.floatToRawIntBits(row[start + j]) & keep);
-            }
-        }
+        zeroPruned(row, start, width, bits);
         return flips;
+    }
+
+    private static void zeroPruned(float[] row, int start, int width, int bits) {
+        for (int j = 0; j < width; j++) {
+            // Branch-free: a kept weight's bits AND all ones, a pruned one's AND zero (+0.0f).
+            int keep = -((bits >>> j) & 1);
+            row[start + j] = Float.intBitsToFloat(Float.floatToRawIntBits(row[start + j]) & keep);
+        }
+    }
+
+    /**
+     * Zeroes the pruned positions of one row in place.
+     *
+     * @param row    the row
+     * @param values the row's values
+     */
+    public void applyRow(int row, float[] values) {
+        int perRow = layout.groupsPerRow();
+        int m = layout.pattern().m();
+        for (int gr = 0; gr < perRow; gr++) {
+            zeroPruned(values, gr * m, layout.width(gr), groupBits[row * perRow + gr]);
+        }
     }
 
     /**
@@ -110,47 +144,34 @@ public final class NMMask {
     public void apply(FloatBuffer source, FloatBuffer target) {
         layout.requireFits(source);
         layout.requireFits(target);
-        int perRow = layout.groupsPerRow();
-        int m = layout.pattern().m();
-        int g = 0;
-        for (int row = 0; row < layout.rows(); row++) {
-            int rowStart = row * layout.cols();
-            for (int gr = 0; gr < perRow; gr++, g++) {
-                int start = rowStart + gr * m;
-                int width = layout.width(gr);
-                int bits = groupBits[g];
-                for (int j = 0; j < width; j++) {
-                    target.put(start + j, (bits & (1 << j)) != 0 ? source.get(start + j) : 0f);
-                }
-            }
+        int cols = layout.cols();
+        float[] row = new float[cols];
+        for (int r = 0; r < layout.rows(); r++) {
+            source.get(r * cols, row, 0, cols);
+            applyRow(r, row);
+            target.put(r * cols, row, 0, cols);
         }
     }
 
     /**
-     * Adds {@code scale * value} to {@code target} at every pruned position; SR-STE's decay term
-     * {@code lambda * (1 - E) * W} is {@code addOnPruned(W, lambda, gradient)}.
+     * Adds {@code scale * value} to {@code target} at every pruned position of one row; SR-STE's refinement
+     * {@code lambda * (1 - E) * W} is {@code addOnPrunedRow(row, W, lambda, gradient)}.
      *
-     * @param values the values to scale
+     * @param row    the row
+     * @param values the row's values to scale
      * @param scale  the factor
-     * @param target the buffer to add into
+     * @param target the row's values to add into
      */
-    public void addOnPruned(FloatBuffer values, float scale, FloatBuffer target) {
-        layout.requireFits(values);
-        layout.requireFits(target);
+    public void addOnPrunedRow(int row, float[] values, float scale, float[] target) {
         int perRow = layout.groupsPerRow();
         int m = layout.pattern().m();
-        int g = 0;
-        for (int row = 0; row < layout.rows(); row++) {
-            int rowStart = row * layout.cols();
-            for (int gr = 0; gr < perRow; gr++, g++) {
-                int start = rowStart + gr * m;
-                int width = layout.width(gr);
-                int pruned = ~groupBits[g];
-                for (int j = 0; j < width; j++) {
-                    if ((pruned & (1 << j)) != 0) {
-                        target.put(start + j, target.get(start + j) + scale * values.get(start + j));
-                    }
-                }
+        for (int gr = 0; gr < perRow; gr++) {
+            int start = gr * m;
+            int width = layout.width(gr);
+            int pruned = ~groupBits[row * perRow + gr];
+            for (int j = 0; j < width; j++) {
+                // Branch-free: the decay is multiplied by 1 on pruned positions and by 0 on kept ones.
+                target[start + j] += ((pruned >>> j) & 1) * scale * values[start + j];
             }
         }
     }

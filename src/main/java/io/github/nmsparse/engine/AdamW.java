@@ -1,7 +1,5 @@
 package io.github.nmsparse.engine;
 
-import java.nio.FloatBuffer;
-
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, 2019), in PyTorch's form:
  * {@code w -= lr * (wd * w + m_hat / (sqrt(v_hat) + eps))}. Biases are not decayed.
@@ -24,24 +22,19 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public void update(Parameter p, float learningRate, long step) {
+    public void updateRow(Parameter p, int offset, float[] w, float[] g, int length, float learningRate, long step) {
         float[] m = p.firstMoment();
         float[] v = p.secondMoment();
-        FloatBuffer w = p.value;
-        FloatBuffer g = p.gradient;
-        float correction1 = (float) (1 - Math.pow(beta1, step));
-        float correction2 = (float) (1 - Math.pow(beta2, step));
-        float stepSize = learningRate / correction1;
-        float sqrtCorrection2 = (float) Math.sqrt(correction2);
+        float stepSize = learningRate / (float) (1 - Math.pow(beta1, step));
+        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
         float decay = p.decays ? 1f - learningRate * weightDecay : 1f;
-        for (int i = 0; i < p.size; i++) {
-            float gi = g.get(i);
-            float mi = beta1 * m[i] + (1 - beta1) * gi;
-            float vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            float denominator = (float) Math.sqrt(vi) / sqrtCorrection2 + epsilon;
-            w.put(i, w.get(i) * decay - stepSize * mi / denominator);
+        for (int i = 0; i < length; i++) {
+            float gi = g[i];
+            float mi = beta1 * m[offset + i] + (1 - beta1) * gi;
+            float vi = beta2 * v[offset + i] + (1 - beta2) * gi * gi;
+            m[offset + i] = mi;
+            v[offset + i] = vi;
+            w[i] = w[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + epsilon);
         }
     }
 

@@ -18,23 +18,24 @@ final class AspMethod implements SparsityMethod {
     }
 
     @Override
-    public void beforeForward(SparseWeights layer, TrainingClock clock) {
+    public void beforeStep(SparseWeights layer, TrainingClock clock) {
         if (!layer.isFrozen() && clock.epoch() >= pruneEpoch(denseFraction, clock.epochs())) {
             layer.pruneAndFreeze();
         }
     }
 
     @Override
-    public void refineGradient(SparseWeights layer) {
+    public void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient) {
         if (layer.isFrozen()) {
-            layer.maskGradient();
+            layer.maskRow(row, gradient);
         }
     }
 
     @Override
-    public void afterUpdate(SparseWeights layer) {
+    public void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch) {
         if (layer.isFrozen()) {
-            layer.maskWeights();
+            layer.maskRow(row, weights);
+            layer.writeMaskedRow(row, weights);
         }
     }
 }

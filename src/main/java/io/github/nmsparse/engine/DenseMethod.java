@@ -9,7 +9,12 @@ final class DenseMethod implements SparsityMethod {
     }
 
     @Override
-    public void beforeForward(SparseWeights layer, TrainingClock clock) {
+    public void beforeStep(SparseWeights layer, TrainingClock clock) {
+        throw new IllegalStateException("dense training has no sparse layers");
+    }
+
+    @Override
+    public void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch) {
         throw new IllegalStateException("dense training has no sparse layers");
     }
 }

@@ -41,7 +41,7 @@ public final class Layer {
         } else {
             this.masked = Nd4j.create(DataType.FLOAT, outputs, inputs);
             this.sparse = new SparseWeights(new NMLayout(outputs, inputs, pattern),
-                    weight.data().asNioFloat(), masked.data().asNioFloat(), weightGradient.data().asNioFloat());
+                    weight.data().asNioFloat(), masked.data().asNioFloat());
         }
     }
 

@@ -29,9 +29,9 @@ public final class Mlp {
         }
         for (Layer layer : layers) {
             parameters.add(new Parameter(layer.weight().data().asNioFloat(), layer.weightGradient().data().asNioFloat(),
-                    layer.inputs() * layer.outputs(), true));
+                    layer.outputs(), layer.inputs(), true, layer.sparse()));
             parameters.add(new Parameter(FloatBuffer.wrap(layer.biasValues()), FloatBuffer.wrap(layer.biasGradient()),
-                    layer.outputs(), false));
+                    1, layer.outputs(), false, null));
         }
     }
 

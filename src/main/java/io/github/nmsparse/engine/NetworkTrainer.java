@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The mini-batch training loop. Per step: the method updates masks, forward, loss, backward, the method refines
- * gradients, the optimizer updates, the method re-imposes masks. SAD is measured at every epoch's end and handed
- * to the listeners.
+ * The mini-batch training loop. Per step: the method prepares the masks, forward, loss, backward, then the fused
+ * update (gradient refinement, optimizer, new masks) in one pass over each weight matrix. SAD is measured at every
+ * epoch's end and handed to the listeners.
  */
 public final class NetworkTrainer {
 
@@ -68,7 +68,7 @@ public final class NetworkTrainer {
                 gather(data, order, first, ws);
                 SparsityMethod.TrainingClock clock = new SparsityMethod.TrainingClock(epoch, plan.epochs());
                 for (SparseWeights layer : sparse) {
-                    method.beforeForward(layer, clock);
+                    method.beforeStep(layer, clock);
                 }
                 network.forward(ws);
                 int last = network.layers().size() - 1;
@@ -80,16 +80,8 @@ public final class NetworkTrainer {
                             + ") or check the inputs' scale");
                 }
                 network.backward(ws);
-                for (SparseWeights layer : sparse) {
-                    method.refineGradient(layer);
-                }
                 rate = schedule.rate(step);
-                for (Parameter parameter : network.parameters()) {
-                    plan.optimizer().update(parameter, (float) rate, step + 1);
-                }
-                for (SparseWeights layer : sparse) {
-                    method.afterUpdate(layer);
-                }
+                FusedUpdate.apply(network.parameters(), plan.optimizer(), method, (float) rate, step + 1);
                 lossSum += loss * size;
             }
             EpochRecord record = tracker.epochEnd(epoch + 1, lossSum / rows, rate, (System.nanoTime() - start) / 1e9);
@@ -122,7 +114,7 @@ public final class NetworkTrainer {
 
     private static void requireFiniteWeights(Mlp network) {
         for (Parameter parameter : network.parameters()) {
-            for (int i = 0; i < parameter.size; i++) {
+            for (int i = 0; i < parameter.size(); i++) {
                 if (!Float.isFinite(parameter.value.get(i))) {
                     throw new TrainingDivergedException("training diverged: a weight became " + parameter.value.get(i)
                             + "; try a lower learning rate or check the inputs' scale");

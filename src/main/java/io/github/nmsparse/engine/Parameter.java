@@ -3,35 +3,45 @@ package io.github.nmsparse.engine;
 import java.nio.FloatBuffer;
 
 /**
- * A trainable tensor, its gradient, and the optimizer's per-element state. Only the engine creates them.
+ * A trainable row-major tensor, its gradient, the optimizer's per-element state, and, for the weights of a sparse
+ * layer, the layer's N:M state. Only the engine creates them.
  */
 public final class Parameter {
 
     final FloatBuffer value;
     final FloatBuffer gradient;
-    final int size;
+    final int rows;
+    final int cols;
     /** Whether weight decay applies; biases are not decayed. */
     final boolean decays;
-    float[] firstMoment;
-    float[] secondMoment;
+    /** The N:M state when this is a sparse layer's weight matrix, otherwise null. */
+    final SparseWeights sparse;
+    private float[] firstMoment;
+    private float[] secondMoment;
 
-    Parameter(FloatBuffer value, FloatBuffer gradient, int size, boolean decays) {
+    Parameter(FloatBuffer value, FloatBuffer gradient, int rows, int cols, boolean decays, SparseWeights sparse) {
         this.value = value;
         this.gradient = gradient;
-        this.size = size;
+        this.rows = rows;
+        this.cols = cols;
         this.decays = decays;
+        this.sparse = sparse;
     }
 
-    float[] firstMoment() {
+    int size() {
+        return rows * cols;
+    }
+
+    synchronized float[] firstMoment() {
         if (firstMoment == null) {
-            firstMoment = new float[size];
+            firstMoment = new float[size()];
         }
         return firstMoment;
     }
 
-    float[] secondMoment() {
+    synchronized float[] secondMoment() {
         if (secondMoment == null) {
-            secondMoment = new float[size];
+            secondMoment = new float[size()];
         }
         return secondMoment;
     }

@@ -1,7 +1,5 @@
 package io.github.nmsparse.engine;
 
-import java.nio.FloatBuffer;
-
 /**
  * Stochastic gradient descent with momentum, optionally Nesterov's, and L2 weight decay added to the gradient, in
  * PyTorch's form: {@code g += wd * w; b = mu * b + g; w -= lr * (nesterov ? g + mu * b : b)}. Biases are not
@@ -25,18 +23,16 @@ public final class SgdMomentum implements Optimizer {
     }
 
     @Override
-    public void update(Parameter p, float learningRate, long step) {
+    public void updateRow(Parameter p, int offset, float[] w, float[] g, int length, float learningRate, long step) {
         float[] buffer = p.firstMoment();
-        FloatBuffer w = p.value;
-        FloatBuffer g = p.gradient;
         float decay = p.decays ? weightDecay : 0f;
-        for (int i = 0; i < p.size; i++) {
-            float wi = w.get(i);
-            float gi = g.get(i) + decay * wi;
-            float bi = step == 1 ? gi : momentum * buffer[i] + gi;
-            buffer[i] = bi;
+        for (int i = 0; i < length; i++) {
+            float wi = w[i];
+            float gi = g[i] + decay * wi;
+            float bi = step == 1 ? gi : momentum * buffer[offset + i] + gi;
+            buffer[offset + i] = bi;
             float direction = nesterov ? gi + momentum * bi : bi;
-            w.put(i, wi - learningRate * direction);
+            w[i] = wi - learningRate * direction;
         }
     }
 

@@ -4,40 +4,62 @@ import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMMask;
 
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The N:M state of one sparse layer: dense master weights W, the mask E, and the masked weights W~ = W * E that
- * the forward pass reads while the mask is active. Training methods drive it through the operations below; each
- * is one pass over the layer's off-heap buffers.
+ * the forward pass reads while the mask is active. Training methods drive it row by row during the fused update
+ * (see {@link FusedUpdate}); rows are independent, so different rows may be handled by different threads.
  */
 public final class SparseWeights {
 
     private final NMLayout layout;
     private final FloatBuffer master;
     private final FloatBuffer masked;
-    private final FloatBuffer gradient;
     private final NMMask mask;
-    private boolean active;
-    private boolean frozen;
-    private long flips;
+    private final LongAdder flips = new LongAdder();
+    private volatile boolean active;
+    private volatile boolean frozen;
 
-    SparseWeights(NMLayout layout, FloatBuffer master, FloatBuffer masked, FloatBuffer gradient) {
+    SparseWeights(NMLayout layout, FloatBuffer master, FloatBuffer masked) {
         this.layout = layout;
         this.master = master;
         this.masked = masked;
-        this.gradient = gradient;
         this.mask = NMMask.of(master, layout);
     }
 
-    /** Recomputes the mask from the master weights and writes W~, counting flips (STE and SR-STE, every step). */
+    /** Computes the mask of the whole current W and writes W~, counting flips; the forward pass then reads W~. */
     public void refreshMask() {
-        flips += mask.update(master, masked);
+        flips.add(mask.update(master, masked));
         active = true;
     }
 
-    /** Adds SR-STE's refinement {@code lambda * (1 - E) * W} to the gradient. */
-    public void decayPruned(float lambda) {
-        mask.addOnPruned(master, lambda, gradient);
+    /**
+     * Recomputes one row's mask from its updated weights and writes the row of W~ for the next forward pass
+     * (STE and SR-STE, every step).
+     *
+     * @param row     the row
+     * @param weights the row's weights W
+     * @param scratch a row-sized array to build the masked row in
+     */
+    public void refreshRow(int row, float[] weights, float[] scratch) {
+        flips.add(mask.updateRow(row, weights, scratch));
+        masked.put(row * layout.cols(), scratch, 0, layout.cols());
+    }
+
+    /** Adds SR-STE's refinement {@code lambda * (1 - E) * W} to one row's gradient. */
+    public void decayPrunedRow(int row, float[] weights, float[] gradient, float lambda) {
+        mask.addOnPrunedRow(row, weights, lambda, gradient);
+    }
+
+    /** Zeroes the pruned positions of one row of values (a gradient or the weights). */
+    public void maskRow(int row, float[] values) {
+        mask.applyRow(row, values);
+    }
+
+    /** Writes one row of W~ from the row's (already masked) weights. */
+    public void writeMaskedRow(int row, float[] values) {
+        masked.put(row * layout.cols(), values, 0, layout.cols());
     }
 
     /**
@@ -49,17 +71,6 @@ public final class SparseWeights {
         mask.apply(master, master);
         active = true;
         frozen = true;
-    }
-
-    /** Zeroes the gradient of pruned weights (ASP fine-tuning). */
-    public void maskGradient() {
-        mask.apply(gradient, gradient);
-    }
-
-    /** Zeroes pruned master weights and rewrites W~ (ASP fine-tuning, after each update). */
-    public void maskWeights() {
-        mask.apply(master, master);
-        mask.apply(master, masked);
     }
 
     /** @return whether the forward pass reads the masked weights */
@@ -84,8 +95,6 @@ public final class SparseWeights {
 
     /** @return the step-level flips counted since the last call, which resets the count */
     public long takeFlips() {
-        long taken = flips;
-        flips = 0;
-        return taken;
+        return flips.sumThenReset();
     }
 }

@@ -2,15 +2,15 @@ package io.github.nmsparse.engine;
 
 /**
  * A way of training N:M-sparse layers, in the spirit of torch.ao.pruning's sparsifiers. For every training step
- * and every sparse layer the trainer calls, in this order:
+ * the trainer calls, in this order:
  * <ol>
- *   <li>{@link #beforeForward}: update the mask and the masked weights the forward pass will read;</li>
+ *   <li>{@link #beforeStep}, once per sparse layer: set up what the forward pass reads;</li>
  *   <li>(forward and backward passes: the layer's gradient is dLoss/dW~)</li>
- *   <li>{@link #refineGradient}: turn that gradient into the one the optimizer applies to the master weights;</li>
- *   <li>(optimizer update)</li>
- *   <li>{@link #afterUpdate}: re-impose anything the update may have broken.</li>
+ *   <li>for every row of every sparse layer, in one fused pass over the weights: {@link #refineGradientRow}
+ *       (turn dLoss/dW~ into the gradient the optimizer applies to the master weights W), the optimizer's update
+ *       of the row, then {@link #afterUpdateRow} (update the mask and write the row of W~ for the next step).</li>
  * </ol>
- * Each training run gets a fresh instance, so an implementation may keep state.
+ * The row hooks may run on several threads at once, for different rows. Each training run gets a fresh instance.
  */
 public interface SparsityMethod {
 
@@ -23,15 +23,24 @@ public interface SparsityMethod {
      * @param layer a sparse layer
      * @param clock where training stands
      */
-    void beforeForward(SparseWeights layer, TrainingClock clock);
+    void beforeStep(SparseWeights layer, TrainingClock clock);
 
-    /** @param layer a sparse layer whose gradient holds dLoss/dW~ */
-    default void refineGradient(SparseWeights layer) {
+    /**
+     * @param layer    a sparse layer
+     * @param row      the row
+     * @param weights  the row of W before the update
+     * @param gradient the row's dLoss/dW~, to refine in place
+     */
+    default void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient) {
     }
 
-    /** @param layer a sparse layer just updated by the optimizer */
-    default void afterUpdate(SparseWeights layer) {
-    }
+    /**
+     * @param layer   a sparse layer
+     * @param row     the row
+     * @param weights the row of W just updated by the optimizer; it may be changed in place
+     * @param scratch a row-sized array free for use
+     */
+    void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch);
 
     /**
      * Where a training run stands.

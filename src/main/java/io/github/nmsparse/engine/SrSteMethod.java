@@ -4,7 +4,7 @@ package io.github.nmsparse.engine;
  * SR-STE, the sparse-refined straight-through estimator (Zhou et al., ICLR 2021, eq. 6): STE plus a decay on the
  * pruned weights, {@code g = dLoss/dW~ + lambda_w * (1 - E) * W}. With {@code lambda_w = 0} it is exactly STE.
  */
-final class SrSteMethod implements SparsityMethod {
+final class SrSteMethod extends SteMethod {
 
     private final float lambda;
 
@@ -13,12 +13,7 @@ final class SrSteMethod implements SparsityMethod {
     }
 
     @Override
-    public void beforeForward(SparseWeights layer, TrainingClock clock) {
-        layer.refreshMask();
-    }
-
-    @Override
-    public void refineGradient(SparseWeights layer) {
-        layer.decayPruned(lambda);
+    public void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient) {
+        layer.decayPrunedRow(row, weights, gradient, lambda);
     }
 }

@@ -164,9 +164,12 @@ class NMMaskTest {
         NMLayout layout = new NMLayout(2, 4, new NMPattern(2, 4));
         float[] w = {4f, -3f, 2f, 1f, 1f, 2f, -3f, 4f};
         NMMask mask = NMMask.of(FloatBuffer.wrap(w), layout);
-        float[] gradient = {10f, 10f, 10f, 10f, 10f, 10f, 10f, 10f};
-        mask.addOnPruned(FloatBuffer.wrap(w), 0.5f, FloatBuffer.wrap(gradient));
-        assertArrayEquals(new float[] {10f, 10f, 11f, 10.5f, 10.5f, 11f, 10f, 10f}, gradient);
+        float[] first = {10f, 10f, 10f, 10f};
+        float[] second = {10f, 10f, 10f, 10f};
+        mask.addOnPrunedRow(0, java.util.Arrays.copyOfRange(w, 0, 4), 0.5f, first);
+        mask.addOnPrunedRow(1, java.util.Arrays.copyOfRange(w, 4, 8), 0.5f, second);
+        assertArrayEquals(new float[] {10f, 10f, 11f, 10.5f}, first);
+        assertArrayEquals(new float[] {10.5f, 11f, 10f, 10f}, second);
     }
 
     @Test

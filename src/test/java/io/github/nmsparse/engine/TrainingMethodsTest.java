@@ -164,23 +164,40 @@ class TrainingMethodsTest {
         assertTrue(result.history().get(14).loss() < 0.5 * result.history().get(0).loss());
     }
 
-    /** A hand-computed SR-STE step on a 2x4 weight: g = dL/dW~ + lambda (1 - E) W, then plain SGD. */
+    /** A hand-computed SR-STE step on a 2x4 weight: g = dL/dW~ + lambda (1 - E) W, then plain SGD, then the new mask. */
     @Test
     void singleSrSteStepByHand() {
         float[] w = {4f, -3f, 2f, 1f, /* row 2 */ 1f, 2f, -3f, 4f};
         float[] masked = new float[8];
         float[] grad = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
         SparseWeights layer = new SparseWeights(new io.github.nmsparse.core.NMLayout(2, 4, NMPattern.parse("2:4")),
-                FloatBuffer.wrap(w), FloatBuffer.wrap(masked), FloatBuffer.wrap(grad));
+                FloatBuffer.wrap(w), FloatBuffer.wrap(masked));
         SparsityMethod srSte = TrainingMethod.SR_STE.create(new TrainingMethod.Settings(0.5, 0));
-        srSte.beforeForward(layer, new SparsityMethod.TrainingClock(0, 1));
+        srSte.beforeStep(layer, new SparsityMethod.TrainingClock(0, 1));
         assertArrayEquals(new float[] {4f, -3f, 0f, 0f, 0f, 0f, -3f, 4f}, masked);
-        srSte.refineGradient(layer);
-        assertArrayEquals(new float[] {0.1f, 0.2f, 1.3f, 0.9f, 1.0f, 1.6f, 0.7f, 0.8f}, grad, 1e-6f);
-        Parameter parameter = new Parameter(FloatBuffer.wrap(w), FloatBuffer.wrap(grad), 8, true);
-        new SgdMomentum(0, false, 0).update(parameter, 0.1f, 1);
+        Parameter parameter = new Parameter(FloatBuffer.wrap(w), FloatBuffer.wrap(grad), 2, 4, true, layer);
+        FusedUpdate.apply(List.of(parameter), new SgdMomentum(0, false, 0), srSte, 0.1f, 1);
+        // Refined gradient: {0.1, 0.2, 1.3, 0.9 | 1.0, 1.6, 0.7, 0.8}; w -= 0.1 g.
         assertArrayEquals(new float[] {3.99f, -3.02f, 1.87f, 0.91f, 0.9f, 1.84f, -3.07f, 3.92f}, w, 1e-6f);
-        srSte.beforeForward(layer, new SparsityMethod.TrainingClock(0, 1));
+        // The next step's W~ comes from the updated weights.
         assertArrayEquals(new float[] {3.99f, -3.02f, 0f, 0f, 0f, 0f, -3.07f, 3.92f}, masked, 1e-6f);
+        assertEquals(0, layer.takeFlips(), "the mask did not change");
+    }
+
+    @Test
+    void steFlipsAreCountedWhenTheUpdateChangesTheMask() {
+        float[] w = {1f, 0.9f, 0.1f, 0f};
+        float[] masked = new float[4];
+        SparseWeights layer = new SparseWeights(new io.github.nmsparse.core.NMLayout(1, 4, NMPattern.parse("2:4")),
+                FloatBuffer.wrap(w), FloatBuffer.wrap(masked));
+        SparsityMethod ste = TrainingMethod.STE.create(new TrainingMethod.Settings(0, 0));
+        ste.beforeStep(layer, new SparsityMethod.TrainingClock(0, 1));
+        float[] grad = {0f, 1f, -1f, 0f};
+        FusedUpdate.apply(List.of(new Parameter(FloatBuffer.wrap(w), FloatBuffer.wrap(grad), 1, 4, false, layer)),
+                new SgdMomentum(0, false, 0), ste, 1f, 1);
+        assertArrayEquals(new float[] {1f, -0.1f, 1.1f, 0f}, w, 1e-6f);
+        assertArrayEquals(new float[] {1f, 0f, 1.1f, 0f}, masked, 1e-6f);
+        assertEquals(2, layer.takeFlips(), "weight 1 dropped, weight 2 revived");
+        assertEquals(0, layer.takeFlips(), "taking resets the count");
     }
 }

@@ -1,0 +1,53 @@
+package io.github.nmsparse.engine;
+
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The update of all parameters after a backward pass, in one pass over each weight matrix: for every row, the
+ * training method refines the gradient (SR-STE's decay), the optimizer updates the row, and the method updates
+ * the row's mask and writes its masked weights, flips counted on the way. Rows are copied in bulk out of the
+ * off-heap buffers and back, and large matrices are split over the cores.
+ */
+final class FusedUpdate {
+
+    /** Matrices at least this large are split over threads; below it, the hand-off costs more than it saves. */
+    private static final int PARALLEL_THRESHOLD = 1 << 15;
+    private static final int PARALLELISM = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+    private FusedUpdate() {
+    }
+
+    static void apply(List<Parameter> parameters, Optimizer optimizer, SparsityMethod method, float learningRate, long step) {
+        for (Parameter p : parameters) {
+            int chunks = p.size() < PARALLEL_THRESHOLD ? 1 : Math.min(p.rows, PARALLELISM);
+            if (chunks == 1) {
+                updateRows(p, optimizer, method, learningRate, step, 0, p.rows);
+            } else {
+                IntStream.range(0, chunks).parallel().forEach(c -> updateRows(p, optimizer, method, learningRate, step,
+                        c * p.rows / chunks, (c + 1) * p.rows / chunks));
+            }
+        }
+    }
+
+    private static void updateRows(Parameter p, Optimizer optimizer, SparsityMethod method, float learningRate, long step,
+                                   int fromRow, int toRow) {
+        int cols = p.cols;
+        float[] weights = new float[cols];
+        float[] gradient = new float[cols];
+        float[] scratch = p.sparse == null ? null : new float[cols];
+        for (int r = fromRow; r < toRow; r++) {
+            int offset = r * cols;
+            p.value.get(offset, weights, 0, cols);
+            p.gradient.get(offset, gradient, 0, cols);
+            if (p.sparse != null) {
+                method.refineGradientRow(p.sparse, r, weights, gradient);
+            }
+            optimizer.updateRow(p, offset, weights, gradient, cols, learningRate, step);
+            if (p.sparse != null) {
+                method.afterUpdateRow(p.sparse, r, weights, scratch);
+            }
+            p.value.put(offset, weights, 0, cols);
+        }
+    }
+}
