@@ -1,7 +1,5 @@
 package io.github.nmsparse.engine;
 
-import java.nio.FloatBuffer;
-
 /**
  * Hidden-layer activations, applied element-wise in Java over tensor buffers. (A plain enum without per-constant
  * bodies, so that OLCUT can restore it from provenance.)
@@ -38,16 +36,35 @@ public enum Activation {
     }
 
     /** Writes {@code a[i] = f(z[i])} for the first {@code count} entries. */
-    void forward(FloatBuffer z, FloatBuffer a, int count) {
-        for (int i = 0; i < count; i++) {
-            a.put(i, apply(z.get(i)));
+    void forward(float[] z, float[] a, int count) {
+        switch (this) {
+            // The common case gets its own loop, which the JIT can vectorize.
+            case RELU -> {
+                for (int i = 0; i < count; i++) {
+                    a[i] = Math.max(z[i], 0f);
+                }
+            }
+            default -> {
+                for (int i = 0; i < count; i++) {
+                    a[i] = apply(z[i]);
+                }
+            }
         }
     }
 
     /** Multiplies {@code grad[i]} by {@code f'(z[i])} for the first {@code count} entries. */
-    void backward(FloatBuffer z, FloatBuffer a, FloatBuffer grad, int count) {
-        for (int i = 0; i < count; i++) {
-            grad.put(i, grad.get(i) * derivative(z.get(i), a.get(i)));
+    void backward(float[] z, float[] a, float[] grad, int count) {
+        switch (this) {
+            case RELU -> {
+                for (int i = 0; i < count; i++) {
+                    grad[i] = z[i] > 0f ? grad[i] : 0f;
+                }
+            }
+            default -> {
+                for (int i = 0; i < count; i++) {
+                    grad[i] *= derivative(z[i], a[i]);
+                }
+            }
         }
     }
 }

@@ -62,55 +62,61 @@ public final class Mlp {
     /** Runs the forward pass on {@code ws.input}; the raw outputs land in {@code ws.outputs()}. */
     void forward(Workspace ws) {
         INDArray input = ws.input;
-        for (int i = 0; i < layers.size(); i++) {
+        int last = layers.size() - 1;
+        for (int i = 0; i <= last; i++) {
             Layer layer = layers.get(i);
-            INDArray z = ws.preActivations[i];
-            Nd4j.gemm(input, layer.forwardWeights(), z, false, true, 1.0, 0.0);
-            addBias(z.data().asNioFloat(), layer.biasValues(), ws.rows);
-            if (i < layers.size() - 1) {
-                activation.forward(z.data().asNioFloat(), ws.activations[i].data().asNioFloat(), ws.rows * layer.outputs());
+            int count = ws.rows * layer.outputs();
+            Nd4j.gemm(input, layer.forwardWeights(), ws.preActivations[i], false, true, 1.0, 0.0);
+            ws.preActivations[i].data().asNioFloat().get(0, ws.z[i], 0, count);
+            addBias(ws.z[i], layer.biasValues(), ws.rows);
+            if (i < last) {
+                activation.forward(ws.z[i], ws.a[i], count);
+                ws.activations[i].data().asNioFloat().put(0, ws.a[i], 0, count);
+                input = ws.activations[i];
             }
-            input = ws.activations[i];
         }
     }
 
     /**
-     * Runs the backward pass. On entry {@code ws.deltas[last]} holds dLoss/dOutputs; on exit every layer's weight
-     * and bias gradient is written (with respect to the weights the forward pass used).
+     * Runs the backward pass. On entry {@code ws.outputGradient()} holds dLoss/dOutputs; on exit every layer's
+     * weight and bias gradient is written (with respect to the weights the forward pass used).
      */
     void backward(Workspace ws) {
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        int last = layers.size() - 1;
+        ws.deltas[last].data().asNioFloat().put(0, ws.delta[last], 0, ws.rows * outputs());
+        for (int i = last; i >= 0; i--) {
             Layer layer = layers.get(i);
-            INDArray delta = ws.deltas[i];
             INDArray input = i == 0 ? ws.input : ws.activations[i - 1];
-            Nd4j.gemm(delta, input, layer.weightGradient(), true, false, 1.0, 0.0);
-            sumColumns(delta.data().asNioFloat(), layer.biasGradient(), ws.rows);
+            Nd4j.gemm(ws.deltas[i], input, layer.weightGradient(), true, false, 1.0, 0.0);
+            sumColumns(ws.delta[i], layer.biasGradient(), ws.rows);
             if (i > 0) {
-                INDArray previous = ws.deltas[i - 1];
-                Nd4j.gemm(delta, layer.forwardWeights(), previous, false, false, 1.0, 0.0);
-                activation.backward(ws.preActivations[i - 1].data().asNioFloat(), ws.activations[i - 1].data().asNioFloat(),
-                        previous.data().asNioFloat(), ws.rows * layers.get(i - 1).outputs());
+                int count = ws.rows * layers.get(i - 1).outputs();
+                Nd4j.gemm(ws.deltas[i], layer.forwardWeights(), ws.deltas[i - 1], false, false, 1.0, 0.0);
+                FloatBuffer previous = ws.deltas[i - 1].data().asNioFloat();
+                previous.get(0, ws.delta[i - 1], 0, count);
+                activation.backward(ws.z[i - 1], ws.a[i - 1], ws.delta[i - 1], count);
+                previous.put(0, ws.delta[i - 1], 0, count);
             }
         }
     }
 
-    private static void addBias(FloatBuffer z, float[] bias, int rows) {
+    private static void addBias(float[] z, float[] bias, int rows) {
         int width = bias.length;
         for (int r = 0; r < rows; r++) {
             int base = r * width;
             for (int k = 0; k < width; k++) {
-                z.put(base + k, z.get(base + k) + bias[k]);
+                z[base + k] += bias[k];
             }
         }
     }
 
-    private static void sumColumns(FloatBuffer delta, float[] target, int rows) {
+    private static void sumColumns(float[] delta, float[] target, int rows) {
         int width = target.length;
         java.util.Arrays.fill(target, 0f);
         for (int r = 0; r < rows; r++) {
             int base = r * width;
             for (int k = 0; k < width; k++) {
-                target[k] += delta.get(base + k);
+                target[k] += delta[base + k];
             }
         }
     }
@@ -130,6 +136,6 @@ public final class Mlp {
         Workspace ws = new Workspace(this, rows, false);
         ws.inputBuffer.put(0, features, 0, features.length);
         forward(ws);
-        return ws.outputs().data().asFloat();
+        return ws.outputs().clone();
     }
 }

@@ -71,9 +71,7 @@ public final class NetworkTrainer {
                     method.beforeStep(layer, clock);
                 }
                 network.forward(ws);
-                int last = network.layers().size() - 1;
-                double loss = objective.lossAndGradient(ws.outputs().data().asNioFloat(), ws.targets,
-                        ws.deltas[last].data().asNioFloat(), size, network.outputs());
+                double loss = objective.lossAndGradient(ws.outputs(), ws.targets, ws.outputGradient(), size, network.outputs());
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch "
                             + (epoch + 1) + ", step " + (step + 1) + "; try a lower learning rate (it was " + plan.learningRate()
@@ -108,7 +106,7 @@ public final class NetworkTrainer {
         for (int r = 0; r < ws.rows; r++) {
             int row = order[first + r];
             ws.inputBuffer.put(r * inputs, data.features(), row * inputs, inputs);
-            ws.targets.put(r * outputs, data.targets(), row * outputs, outputs);
+            System.arraycopy(data.targets(), row * outputs, ws.targets, r * outputs, outputs);
         }
     }
 

@@ -1,7 +1,5 @@
 package io.github.nmsparse.engine;
 
-import java.nio.FloatBuffer;
-
 /**
  * The training loss on the network's raw outputs, and the transform that turns raw outputs into predictions.
  * Buffers are row-major {@code [rows][outputs]}.
@@ -18,7 +16,7 @@ public interface Objective {
      * @param width    the outputs per row
      * @return the mean loss
      */
-    double lossAndGradient(FloatBuffer outputs, FloatBuffer targets, FloatBuffer gradient, int rows, int width);
+    double lossAndGradient(float[] outputs, float[] targets, float[] gradient, int rows, int width);
 
     /**
      * Turns raw outputs into predictions in place (probabilities, or values unchanged).
@@ -27,5 +25,5 @@ public interface Objective {
      * @param rows    the rows
      * @param width   the outputs per row
      */
-    void transform(FloatBuffer outputs, int rows, int width);
+    void transform(float[] outputs, int rows, int width);
 }

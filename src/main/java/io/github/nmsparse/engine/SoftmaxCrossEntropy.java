@@ -1,49 +1,47 @@
 package io.github.nmsparse.engine;
 
-import java.nio.FloatBuffer;
-
 /** Softmax followed by cross-entropy against one-hot (or soft) target rows: multi-class classification. */
 public final class SoftmaxCrossEntropy implements Objective {
 
     @Override
-    public double lossAndGradient(FloatBuffer outputs, FloatBuffer targets, FloatBuffer gradient, int rows, int width) {
+    public double lossAndGradient(float[] outputs, float[] targets, float[] gradient, int rows, int width) {
         double loss = 0;
         float invRows = 1f / rows;
         for (int r = 0; r < rows; r++) {
             int base = r * width;
             double logSum = logSumExp(outputs, base, width);
             for (int k = 0; k < width; k++) {
-                float z = outputs.get(base + k);
-                float t = targets.get(base + k);
+                float z = outputs[base + k];
+                float t = targets[base + k];
                 if (t != 0f) {
                     loss -= t * (z - logSum);
                 }
-                gradient.put(base + k, (float) (Math.exp(z - logSum) - t) * invRows);
+                gradient[base + k] = (float) (Math.exp(z - logSum) - t) * invRows;
             }
         }
         return loss / rows;
     }
 
     @Override
-    public void transform(FloatBuffer outputs, int rows, int width) {
+    public void transform(float[] outputs, int rows, int width) {
         for (int r = 0; r < rows; r++) {
             int base = r * width;
             double logSum = logSumExp(outputs, base, width);
             for (int k = 0; k < width; k++) {
-                outputs.put(base + k, (float) Math.exp(outputs.get(base + k) - logSum));
+                outputs[base + k] = (float) Math.exp(outputs[base + k] - logSum);
             }
         }
     }
 
     /** log(sum(exp(z))) of one row, shifted by its maximum so that no exponential overflows. */
-    private static double logSumExp(FloatBuffer outputs, int base, int width) {
+    private static double logSumExp(float[] outputs, int base, int width) {
         float max = Float.NEGATIVE_INFINITY;
         for (int k = 0; k < width; k++) {
-            max = Math.max(max, outputs.get(base + k));
+            max = Math.max(max, outputs[base + k]);
         }
         double sum = 0;
         for (int k = 0; k < width; k++) {
-            sum += Math.exp(outputs.get(base + k) - max);
+            sum += Math.exp(outputs[base + k] - max);
         }
         return Math.log(sum) + max;
     }

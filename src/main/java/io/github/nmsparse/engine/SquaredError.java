@@ -1,25 +1,23 @@
 package io.github.nmsparse.engine;
 
-import java.nio.FloatBuffer;
-
 /** Half the squared error, summed over outputs and averaged over rows: regression. */
 public final class SquaredError implements Objective {
 
     @Override
-    public double lossAndGradient(FloatBuffer outputs, FloatBuffer targets, FloatBuffer gradient, int rows, int width) {
+    public double lossAndGradient(float[] outputs, float[] targets, float[] gradient, int rows, int width) {
         double loss = 0;
         float invRows = 1f / rows;
         int count = rows * width;
         for (int i = 0; i < count; i++) {
-            float diff = outputs.get(i) - targets.get(i);
+            float diff = outputs[i] - targets[i];
             loss += 0.5 * diff * diff;
-            gradient.put(i, diff * invRows);
+            gradient[i] = diff * invRows;
         }
         return loss / rows;
     }
 
     @Override
-    public void transform(FloatBuffer outputs, int rows, int width) {
+    public void transform(float[] outputs, int rows, int width) {
         // Regression outputs are the predictions.
     }
 }

@@ -25,7 +25,6 @@ import org.tribuo.provenance.ModelProvenance;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +103,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         Mlp net = network();
         float[] outputs = net.predict(features, rows);
         int width = net.outputs();
-        adapter.objective().transform(FloatBuffer.wrap(outputs), rows, width);
+        adapter.objective().transform(outputs, rows, width);
         List<Prediction<T>> predictions = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             predictions.add(adapter.decode(outputs, r * width, outputIDInfo, used[r], block.get(r)));

@@ -40,7 +40,7 @@ class GradientCheckTest {
         for (int r = 0; r < ROWS; r++) {
             for (int k = 0; k < net.outputs(); k++) {
                 float target = regression ? (float) rng.nextGaussian() : (k == r % net.outputs() ? 1f : 0f);
-                ws.targets.put(r * net.outputs() + k, target);
+                ws.targets[r * net.outputs() + k] = target;
             }
         }
         return ws;
@@ -48,9 +48,7 @@ class GradientCheckTest {
 
     private static double loss(Mlp net, Workspace ws, Objective objective) {
         net.forward(ws);
-        int last = net.layers().size() - 1;
-        return objective.lossAndGradient(ws.outputs().data().asNioFloat(), ws.targets, ws.deltas[last].data().asNioFloat(),
-                ROWS, net.outputs());
+        return objective.lossAndGradient(ws.outputs(), ws.targets, ws.outputGradient(), ROWS, net.outputs());
     }
 
     /** @return 1 when compared, 0 when skipped because the perturbation crosses ReLU's kink */
@@ -76,7 +74,7 @@ class GradientCheckTest {
     private static String hiddenSigns(Mlp net, Workspace ws) {
         StringBuilder signs = new StringBuilder();
         for (int i = 0; i < net.layers().size() - 1; i++) {
-            for (float z : ws.preActivations[i].data().asFloat()) {
+            for (float z : ws.z[i]) {
                 signs.append(z > 0 ? '+' : '-');
             }
         }
