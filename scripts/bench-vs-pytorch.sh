@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs this project's training-step benchmark and its PyTorch peer on the same machine, one after the other.
+# Not part of CI: it installs Debian's python3-torch (about 1 GB) when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]; then
+  apt-get update -qq
+  # Without an optimized BLAS, Debian's torch falls back to the reference BLAS (about 3 GFLOP/s).
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread
+fi
+echo "== tribuo-nmsparse (JMH)"
+mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.TrainingStepBenchmark \
+  2>&1 | sed -n '/GEMM peak in this run/,$p'
+echo "== PyTorch peer"
+/usr/bin/python3 scripts/pytorch_peer.py

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""PyTorch peer of TrainingStepBenchmark: the same MLPs, data, batch, optimizer and methods, timed the same way.
+
+DENSE is a plain MLP. SR-STE follows the paper's reference code (NM-sparsity): each step the sparse layers
+recompute their N:M mask from the dense weights (top-N magnitudes per group of M along the input dimension), run
+forward with W * mask, pass the gradient straight through, and add lambda_w * (1 - mask) * W to it.
+Run with Debian's python3 (python3-torch 1.13): /usr/bin/python3 scripts/pytorch_peer.py
+"""
+import gzip
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+class SparseSTE(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, weight, n, m, decay):
+        groups = weight.detach().abs().reshape(-1, m)
+        index = torch.topk(groups, n, dim=1, largest=True, sorted=False).indices
+        mask = torch.zeros_like(groups).scatter_(1, index, 1.0).reshape(weight.shape)
+        ctx.save_for_backward(weight, mask)
+        ctx.decay = decay
+        return weight * mask
+
+    @staticmethod
+    def backward(ctx, grad):
+        weight, mask = ctx.saved_tensors
+        return grad + ctx.decay * (1 - mask) * weight, None, None, None
+
+
+class NMLinear(torch.nn.Linear):
+    def __init__(self, fan_in, fan_out, n, m, decay):
+        super().__init__(fan_in, fan_out)
+        self.n, self.m, self.decay = n, m, decay
+
+    def forward(self, x):
+        return torch.nn.functional.linear(x, SparseSTE.apply(self.weight, self.n, self.m, self.decay), self.bias)
+
+
+def network(widths, pattern):
+    layers = []
+    for i in range(len(widths) - 1):
+        last = i == len(widths) - 2
+        if pattern and not last:
+            n, m = pattern
+            layers.append(NMLinear(widths[i], widths[i + 1], n, m, 2e-4))
+        else:
+            layers.append(torch.nn.Linear(widths[i], widths[i + 1]))
+        if not last:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def time_steps(widths, pattern, x, y, warmup=60, steps=300):
+    torch.manual_seed(1)
+    model = network(widths, pattern)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=5e-4)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    rows = x.shape[0]
+    times = []
+    for step in range(warmup + steps):
+        first = (step * 128) % (rows - 128)
+        xb, yb = x[first:first + 128], y[first:first + 128]
+        start = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        optimizer.step()
+        if step >= warmup:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def main():
+    images = read_idx("datasets/mnist-10k/train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255
+    labels = read_idx("datasets/mnist-10k/train-labels-idx1-ubyte.gz").astype(np.int64)
+    x, y = torch.from_numpy(images), torch.from_numpy(labels)
+    print(f"torch {torch.__version__}")
+    print("| threads | network | method | median step (ms) |")
+    print("|---|---|---|---|")
+    for threads in (1, 2):
+        torch.set_num_threads(threads)
+        for widths in ((784, 256, 128, 10), (784, 1024, 1024, 10)):
+            for name, pattern in (("DENSE", None), ("SR_STE 2:4", (2, 4)), ("SR_STE 1:8", (1, 8))):
+                ms = time_steps(list(widths), pattern, x, y)
+                print(f"| {threads} | {'-'.join(map(str, widths))} | {name} | {ms:.2f} |")
+                sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
