@@ -6,6 +6,7 @@ import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.nmsparse.engine.EpochRecord;
 import io.github.nmsparse.engine.Mlp;
 import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.engine.SparseInference;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
@@ -42,11 +43,14 @@ import java.util.Optional;
 public final class NMSparseModel<T extends Output<T>> extends Model<T> implements ONNXExportable {
 
     private static final int PREDICTION_BLOCK = 1024;
+    /** Blocks up to this size run on the N:M kernel in Java; larger ones on ND4J's GEMMs. */
+    private static final int SPARSE_KERNEL_ROWS = 4;
 
     private final OutputAdapter<T> adapter;
     private final FeatureEncoder encoder;
     private final NetworkSnapshot snapshot;
     private transient Mlp network;
+    private transient SparseInference sparseKernel;
 
     NMSparseModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
                   ImmutableOutputInfo<T> outputIDInfo, OutputAdapter<T> adapter, FeatureEncoder encoder,
@@ -55,6 +59,13 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         this.adapter = adapter;
         this.encoder = encoder;
         this.snapshot = snapshot;
+    }
+
+    private synchronized SparseInference sparseKernel() {
+        if (sparseKernel == null) {
+            sparseKernel = new SparseInference(snapshot);
+        }
+        return sparseKernel;
     }
 
     private synchronized Mlp network() {
@@ -100,9 +111,8 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
                         + " features, so it cannot be predicted");
             }
         }
-        Mlp net = network();
-        float[] outputs = net.predict(features, rows);
-        int width = net.outputs();
+        float[] outputs = rows <= SPARSE_KERNEL_ROWS ? sparseKernel().predict(features, rows) : network().predict(features, rows);
+        int width = outputIDInfo.size();
         adapter.objective().transform(outputs, rows, width);
         List<Prediction<T>> predictions = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {

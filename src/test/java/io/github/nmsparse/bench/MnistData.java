@@ -14,12 +14,13 @@ import java.util.zip.GZIPInputStream;
  * [0, 1], one-hot labels. (Tribuo's reader drops the pixels that are zero everywhere; the benchmark networks
  * are specified as 784 wide.)
  */
-final class MnistData {
+public final class MnistData {
 
     private MnistData() {
     }
 
-    static TrainingData train() throws IOException {
+    /** @return the training split, 784 pixels in [0, 1], one-hot labels */
+    public static TrainingData train() throws IOException {
         Path dir = Path.of("datasets/mnist-10k");
         byte[] images = readIdx(dir.resolve("train-images-idx3-ubyte.gz"), 0x803);
         byte[] labels = readIdx(dir.resolve("train-labels-idx1-ubyte.gz"), 0x801);

@@ -1,0 +1,113 @@
+package io.github.nmsparse.engine;
+
+import io.github.nmsparse.bench.MnistData;
+import io.github.nmsparse.core.NMPattern;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Single-example prediction of the README's 2:4 network (784-256-128-10, trained for one epoch): the N:M kernel
+ * against the same network run dense through ND4J. Run:
+ * {@code mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.engine.PredictionBenchmark}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class PredictionBenchmark {
+
+    private SparseInference kernel;
+    private Mlp dense;
+    private Workspace reused;
+    private float[] example;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        Nd4jRuntime.configureThisThread();
+        TrainingData data = MnistData.train();
+        NetworkSpec spec = NetworkSpec.builder().inputs(784).hiddenSizes(256, 128).outputs(10).pattern(NMPattern.parse("2:4")).build();
+        TrainingPlan plan = TrainingPlan.builder().method(TrainingMethod.SR_STE, new TrainingMethod.Settings(2e-4, 0.5))
+                .optimizer(new AdamW(5e-4)).learningRate(1e-3).epochs(1).warmupEpochs(0).batchSize(128).seed(1).build();
+        TrainingSession session = TrainingSession.start(spec, new SoftmaxCrossEntropy(), plan, data);
+        for (int s = 0; s < session.stepsPerEpoch(); s++) {
+            session.step();
+        }
+        NetworkSnapshot snapshot = NetworkSnapshot.of(session.network());
+        kernel = new SparseInference(snapshot);
+        dense = snapshot.toNetwork();
+        example = Arrays.copyOfRange(data.features(), 0, 784);
+        reused = new Workspace(dense, 1, false);
+    }
+
+    /** @return the outputs, so the work is not optimized away */
+    @Benchmark
+    public float[] nmKernel() {
+        return kernel.predict(example, 1);
+    }
+
+    /** @return the outputs, so the work is not optimized away */
+    @Benchmark
+    public float[] denseNd4j() {
+        return dense.predict(example, 1);
+    }
+
+    /** @return the outputs; the dense path with its buffers allocated once, its fastest form */
+    @Benchmark
+    public float[] denseNd4jReusedBuffers() {
+        reused.inputBuffer.put(0, example);
+        dense.forward(reused);
+        return reused.outputs();
+    }
+
+    /**
+     * Runs the three and prints the ratios.
+     *
+     * @param args JMH's own options
+     * @throws RunnerException            when JMH fails
+     * @throws CommandLineOptionException when the options are not JMH's
+     */
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        Collection<RunResult> results = new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
+                .include(PredictionBenchmark.class.getName()).build()).run();
+        double kernelUs = Double.NaN;
+        double denseUs = Double.NaN;
+        double reusedUs = Double.NaN;
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark();
+            double score = r.getPrimaryResult().getScore();
+            if (name.endsWith("nmKernel")) {
+                kernelUs = score;
+            } else if (name.endsWith("denseNd4j")) {
+                denseUs = score;
+            } else {
+                reusedUs = score;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%n| single example, 784-256-128-10 2:4 | latency (us) | N:M kernel / this |%n|---|---|---|%n"
+                + "| N:M kernel | %.1f | 1.00 |%n| dense through ND4J (Mlp.predict, buffers per call) | %.1f | %.2f |%n"
+                + "| dense through ND4J, buffers reused | %.1f | %.2f |%n", kernelUs, denseUs, kernelUs / denseUs, reusedUs, kernelUs / reusedUs);
+    }
+}
