@@ -12,8 +12,8 @@ import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import org.tribuo.Dataset;
 import org.tribuo.Output;
-import org.tribuo.evaluation.Evaluation;
 import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.evaluation.Evaluation;
 
 import java.io.IOException;
 import java.io.PrintStream;

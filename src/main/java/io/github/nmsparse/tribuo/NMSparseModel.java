@@ -1,5 +1,6 @@
 package io.github.nmsparse.tribuo;
 
+import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
@@ -11,17 +12,16 @@ import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
-import ai.onnx.proto.OnnxMl;
 import org.tribuo.Model;
 import org.tribuo.ONNXExportable;
-import org.tribuo.util.onnx.ONNXContext;
-import org.tribuo.util.onnx.ONNXNode;
-import org.tribuo.util.onnx.ONNXPlaceholder;
-import org.tribuo.util.onnx.ONNXRef;
 import org.tribuo.Output;
 import org.tribuo.Prediction;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.provenance.ModelProvenance;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXNode;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.github.nmsparse.tribuo;
 
 import com.oracle.labs.mlrg.olcut.config.Configurable;
-import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenancable;
 import io.github.nmsparse.engine.Objective;
 import org.tribuo.Example;
 import org.tribuo.ImmutableOutputInfo;

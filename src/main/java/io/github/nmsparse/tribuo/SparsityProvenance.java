@@ -2,8 +2,8 @@ package io.github.nmsparse.tribuo;
 
 import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.DoubleProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
@@ -11,8 +11,8 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.LongProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.nmsparse.core.NMValidity;
 import io.github.nmsparse.engine.EpochRecord;
-import io.github.nmsparse.engine.NetworkSnapshot;
 import io.github.nmsparse.engine.Nd4jRuntime;
+import io.github.nmsparse.engine.NetworkSnapshot;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.util.ArrayList;
