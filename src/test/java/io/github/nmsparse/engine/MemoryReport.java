@@ -1,0 +1,71 @@
+package io.github.nmsparse.engine;
+
+import io.github.nmsparse.bench.MnistData;
+import io.github.nmsparse.core.NMPattern;
+import org.bytedeco.javacpp.Pointer;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Locale;
+
+/**
+ * Peak memory while training the README's network (784-256-128-10, SR-STE 2:4, batch 128, 30 epochs on
+ * mnist-10k), and the bytes a trained model's weights take for prediction against the dense network's. Run:
+ * {@code mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.engine.MemoryReport}
+ */
+public final class MemoryReport {
+
+    private MemoryReport() {
+    }
+
+    /**
+     * @param args ignored
+     * @throws Exception when the data cannot be read
+     */
+    public static void main(String[] args) throws Exception {
+        Nd4jRuntime.configureThisThread();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        TrainingData data = MnistData.train();
+        NetworkSpec spec = NetworkSpec.builder().inputs(784).hiddenSizes(256, 128).outputs(10).pattern(NMPattern.parse("2:4")).build();
+        TrainingPlan plan = TrainingPlan.builder().method(TrainingMethod.SR_STE, new TrainingMethod.Settings(2e-4, 0.5))
+                .optimizer(new AdamW(5e-4)).learningRate(2e-3).epochs(30).warmupEpochs(1).batchSize(128).seed(1).build();
+        TrainingSession session = TrainingSession.start(spec, new SoftmaxCrossEntropy(), plan, data);
+        long peakRss = 0;
+        long peakOffHeap = 0;
+        for (int s = 0; s < 30 * session.stepsPerEpoch(); s++) {
+            session.step();
+            if (s % 16 == 0) {
+                peakRss = Math.max(peakRss, Pointer.physicalBytes());
+                peakOffHeap = Math.max(peakOffHeap, Pointer.totalBytes());
+            }
+        }
+        long peakHeap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peakHeap += pool.getPeakUsage().getUsed();
+            }
+        }
+        NetworkSnapshot snapshot = NetworkSnapshot.of(session.network());
+        long dense = 0;
+        long kept = 0;
+        for (NetworkSnapshot.LayerSnapshot layer : snapshot.layers()) {
+            dense += 4L * (layer.weights().length + layer.biases().length);
+        }
+        SparseInference kernel = new SparseInference(snapshot);
+        kept = kernel.multiplyAdds();
+        long kernelBytes = 8L * kept + 4L * snapshot.layers().stream().mapToLong(l -> l.outputs() + 1L + l.biases().length).sum();
+        long modelBytes = dense + kernelBytes;
+        System.out.printf(Locale.ROOT, "%n| memory while training the README network (30 epochs) | MiB |%n|---|---|%n");
+        System.out.printf(Locale.ROOT, "| peak heap (sum of heap pools' peaks) | %.1f |%n", peakHeap / 1048576.0);
+        System.out.printf(Locale.ROOT, "| peak off-heap counted by JavaCPP (ND4J's own allocator is not counted here; the resident set below is) | %.1f |%n", peakOffHeap / 1048576.0);
+        System.out.printf(Locale.ROOT, "| peak heap + off-heap | %.1f |%n", (peakHeap + peakOffHeap) / 1048576.0);
+        System.out.printf(Locale.ROOT, "| peak resident set of the whole process | %.1f |%n", peakRss / 1048576.0);
+        System.out.printf(Locale.ROOT, "%n| weights held for prediction | bytes | / dense |%n|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| dense network (float32 weights and biases) | %d | 1.00 |%n", dense);
+        System.out.printf(Locale.ROOT, "| this model: dense W~ snapshot + N:M kernel (value + int column per kept weight) | %d | %.2f |%n",
+                modelBytes, (double) modelBytes / dense);
+    }
+}
