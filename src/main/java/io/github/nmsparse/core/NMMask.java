@@ -154,29 +154,6 @@ public final class NMMask {
     }
 
     /**
-     * Adds {@code scale * value} to {@code target} at every pruned position of one row; SR-STE's refinement
-     * {@code lambda * (1 - E) * W} is {@code addOnPrunedRow(row, W, lambda, gradient)}.
-     *
-     * @param row    the row
-     * @param values the row's values to scale
-     * @param scale  the factor
-     * @param target the row's values to add into
-     */
-    public void addOnPrunedRow(int row, float[] values, float scale, float[] target) {
-        int perRow = layout.groupsPerRow();
-        int m = layout.pattern().m();
-        for (int gr = 0; gr < perRow; gr++) {
-            int start = gr * m;
-            int width = layout.width(gr);
-            int pruned = ~groupBits[row * perRow + gr];
-            for (int j = 0; j < width; j++) {
-                // Branch-free: the decay is multiplied by 1 on pruned positions and by 0 on kept ones.
-                target[start + j] += ((pruned >>> j) & 1) * scale * values[start + j];
-            }
-        }
-    }
-
-    /**
      * Sparse Architecture Divergence: the number of weights whose kept/pruned state differs,
      * {@code ||E_this - E_other||_1}.
      *

@@ -25,7 +25,7 @@ final class AspMethod implements SparsityMethod {
     }
 
     @Override
-    public void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient) {
+    public void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient, float[] scratch) {
         if (layer.isFrozen()) {
             layer.maskRow(row, gradient);
         }

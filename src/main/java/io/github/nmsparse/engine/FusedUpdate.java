@@ -41,7 +41,7 @@ final class FusedUpdate {
             p.value.get(offset, weights, 0, cols);
             p.gradient.get(offset, gradient, 0, cols);
             if (p.sparse != null) {
-                method.refineGradientRow(p.sparse, r, weights, gradient);
+                method.refineGradientRow(p.sparse, r, weights, gradient, scratch);
             }
             optimizer.updateRow(p, offset, weights, gradient, cols, learningRate, step);
             if (p.sparse != null) {

@@ -30,8 +30,9 @@ public interface SparsityMethod {
      * @param row      the row
      * @param weights  the row of W before the update
      * @param gradient the row's dLoss/dW~, to refine in place
+     * @param scratch  a row-sized array free for use
      */
-    default void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient) {
+    default void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient, float[] scratch) {
     }
 
     /**

@@ -13,7 +13,7 @@ final class SrSteMethod extends SteMethod {
     }
 
     @Override
-    public void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient) {
-        layer.decayPrunedRow(row, weights, gradient, lambda);
+    public void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient, float[] scratch) {
+        layer.decayPrunedRow(row, weights, gradient, lambda, scratch);
     }
 }

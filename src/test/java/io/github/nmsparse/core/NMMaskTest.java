@@ -160,19 +160,6 @@ class NMMaskTest {
     }
 
     @Test
-    void addOnPrunedTouchesOnlyPrunedPositions() {
-        NMLayout layout = new NMLayout(2, 4, new NMPattern(2, 4));
-        float[] w = {4f, -3f, 2f, 1f, 1f, 2f, -3f, 4f};
-        NMMask mask = NMMask.of(FloatBuffer.wrap(w), layout);
-        float[] first = {10f, 10f, 10f, 10f};
-        float[] second = {10f, 10f, 10f, 10f};
-        mask.addOnPrunedRow(0, java.util.Arrays.copyOfRange(w, 0, 4), 0.5f, first);
-        mask.addOnPrunedRow(1, java.util.Arrays.copyOfRange(w, 4, 8), 0.5f, second);
-        assertArrayEquals(new float[] {10f, 10f, 11f, 10.5f}, first);
-        assertArrayEquals(new float[] {10.5f, 11f, 10f, 10f}, second);
-    }
-
-    @Test
     void validityFindsViolations() {
         NMLayout layout = new NMLayout(2, 6, new NMPattern(1, 4));
         float[] ok = {0, 0, 3, 0, 1, 0, /* row 2 */ 5, 0, 0, 0, 0, 0};
