@@ -28,6 +28,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -207,7 +208,12 @@ final class ModelFormat {
 
     private static ByteString gzip(ByteString bytes) {
         ByteString.Output out = ByteString.newOutput();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out) {
+            {
+                // Written once, read rarely: the smallest file is worth the extra milliseconds.
+                def.setLevel(Deflater.BEST_COMPRESSION);
+            }
+        }) {
             bytes.writeTo(gzip);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
