@@ -3,11 +3,8 @@ package io.github.nmsparse.tribuo;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.oracle.labs.mlrg.olcut.config.ConfigurationData;
-import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import io.github.nmsparse.core.CompressedNM;
 import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
@@ -190,10 +187,7 @@ final class ModelFormat {
         Provenance configured = carrier.provenance().getTrainerProvenance().getConfiguredParameters().get("outputAdapter");
         try {
             if (configured instanceof ConfiguredObjectProvenance settings && settings.getClassName().equals(className)) {
-                List<ConfigurationData> configuration = ProvenanceUtil.extractConfiguration(settings);
-                ConfigurationManager cm = new ConfigurationManager();
-                cm.addConfiguration(configuration);
-                adapter = (OutputAdapter<T>) cm.lookup(configuration.get(0).getName());
+                adapter = (OutputAdapter<T>) Reproducer.lookupRoot(settings, "output adapter");
             } else {
                 adapter = (OutputAdapter<T>) type.getDeclaredConstructor().newInstance();
             }

@@ -125,7 +125,14 @@ public final class Reproducer {
         return typed;
     }
 
-    private static Object lookupRoot(ObjectProvenance provenance, String what) {
+    /**
+     * Builds the object a configured-object provenance describes, with every setting it recorded.
+     *
+     * @param provenance the provenance of a configurable object
+     * @param what       what it is, for the error message
+     * @return the object
+     */
+    static Object lookupRoot(ObjectProvenance provenance, String what) {
         List<ConfigurationData> configuration;
         try {
             configuration = ProvenanceUtil.extractConfiguration(provenance);
