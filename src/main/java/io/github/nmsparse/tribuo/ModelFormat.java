@@ -73,8 +73,7 @@ final class ModelFormat {
             proto.setN(layer.pattern().n()).setM(layer.pattern().m());
         }
         if (layer.sparse() && compress) {
-            CompressedNM compressed = CompressedNM.compress(FloatBuffer.wrap(layer.weights()),
-                    new NMLayout(layer.outputs(), layer.inputs(), layer.pattern()));
+            CompressedNM compressed = layer.compressed();
             for (float v : compressed.values()) {
                 proto.addKeptValues(v);
             }
@@ -144,28 +143,24 @@ final class ModelFormat {
         if (layer.getN() != 0 || layer.getM() != 0) {
             pattern = new NMPattern(layer.getN(), layer.getM());
         }
-        float[] weights;
         if (layer.getKeptValuesCount() > 0 || layer.getPackedIndicesCount() > 0) {
             require(pattern != null, "layer " + i + " is stored compressed but has no N:M pattern");
             require(layer.getDenseWeightsCount() == 0, "layer " + i + " holds both dense and compressed weights");
             long[] packed = layer.getPackedIndicesList().stream().mapToLong(Long::longValue).toArray();
-            CompressedNM compressed;
+            float[] values = finite("layer " + i + " weights", toArray(layer.getKeptValuesList()));
             try {
-                compressed = CompressedNM.fromParts(new NMLayout(outputs, inputs, pattern),
-                        toArray(layer.getKeptValuesList()), packed);
+                return NetworkSnapshot.LayerSnapshot.of(CompressedNM.fromParts(new NMLayout(outputs, inputs, pattern), values, packed), biases);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
             }
-            weights = compressed.toDense();
-        } else {
-            weights = toArray(layer.getDenseWeightsList());
-            require(weights.length == (long) inputs * outputs, "layer " + i + " is " + outputs + "x" + inputs + " but holds "
-                    + weights.length + " weights");
-            if (pattern != null) {
-                NMValidity validity = NMValidity.check(FloatBuffer.wrap(weights), new NMLayout(outputs, inputs, pattern));
-                require(validity.isValid(), "layer " + i + " claims " + pattern + " but " + validity.violatingGroups()
-                        + " of its groups hold more than " + pattern.n() + " non-zeros");
-            }
+        }
+        float[] weights = toArray(layer.getDenseWeightsList());
+        require(weights.length == (long) inputs * outputs, "layer " + i + " is " + outputs + "x" + inputs + " but holds "
+                + weights.length + " weights");
+        if (pattern != null) {
+            NMValidity validity = NMValidity.check(FloatBuffer.wrap(weights), new NMLayout(outputs, inputs, pattern));
+            require(validity.isValid(), "layer " + i + " claims " + pattern + " but " + validity.violatingGroups()
+                    + " of its groups hold more than " + pattern.n() + " non-zeros");
         }
         return new NetworkSnapshot.LayerSnapshot(inputs, outputs, finite("layer " + i + " weights", weights), biases, pattern);
     }

@@ -49,8 +49,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     private final OutputAdapter<T> adapter;
     private final FeatureEncoder encoder;
     private final NetworkSnapshot snapshot;
-    private transient Mlp network;
-    private transient SparseInference sparseKernel;
+    private final SparseInference sparseKernel;
 
     NMSparseModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
                   ImmutableOutputInfo<T> outputIDInfo, OutputAdapter<T> adapter, FeatureEncoder encoder,
@@ -59,47 +58,32 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         this.adapter = adapter;
         this.encoder = encoder;
         this.snapshot = snapshot;
-    }
-
-    private synchronized SparseInference sparseKernel() {
-        if (sparseKernel == null) {
-            sparseKernel = new SparseInference(snapshot);
-        }
-        return sparseKernel;
-    }
-
-    private synchronized Mlp network() {
-        if (network == null) {
-            network = snapshot.toNetwork();
-        }
-        return network;
+        this.sparseKernel = new SparseInference(snapshot);
     }
 
     @Override
     public Prediction<T> predict(Example<T> example) {
-        return predictBlock(List.of(example), 0).get(0);
+        return predictBlock(List.of(example), 0, null).get(0);
     }
 
+    /**
+     * Predicts up to {@value #SPARSE_KERNEL_ROWS} examples with the N:M kernel and larger batches with a dense
+     * network built for this call only, so that the model itself holds nothing but the compressed layers.
+     */
     @Override
     protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
-        List<Prediction<T>> predictions = new ArrayList<>();
-        List<Example<T>> block = new ArrayList<>(PREDICTION_BLOCK);
-        int first = 0;
-        for (Example<T> example : examples) {
-            block.add(example);
-            if (block.size() == PREDICTION_BLOCK) {
-                predictions.addAll(predictBlock(block, first));
-                first += block.size();
-                block.clear();
-            }
-        }
-        if (!block.isEmpty()) {
-            predictions.addAll(predictBlock(block, first));
+        List<Example<T>> all = new ArrayList<>();
+        examples.forEach(all::add);
+        Mlp dense = all.size() > SPARSE_KERNEL_ROWS ? snapshot.toNetwork() : null;
+        List<Prediction<T>> predictions = new ArrayList<>(all.size());
+        for (int first = 0; first < all.size(); first += PREDICTION_BLOCK) {
+            List<Example<T>> block = all.subList(first, Math.min(all.size(), first + PREDICTION_BLOCK));
+            predictions.addAll(predictBlock(block, first, block.size() > SPARSE_KERNEL_ROWS ? dense : null));
         }
         return predictions;
     }
 
-    private List<Prediction<T>> predictBlock(List<Example<T>> block, int first) {
+    private List<Prediction<T>> predictBlock(List<Example<T>> block, int first, Mlp dense) {
         int inputs = encoder.width();
         int rows = block.size();
         float[] features = new float[rows * inputs];
@@ -111,7 +95,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
                         + " features, so it cannot be predicted");
             }
         }
-        float[] outputs = rows <= SPARSE_KERNEL_ROWS ? sparseKernel().predict(features, rows) : network().predict(features, rows);
+        float[] outputs = dense == null ? sparseKernel.predict(features, rows) : dense.predict(features, rows);
         int width = outputIDInfo.size();
         adapter.objective().transform(outputs, rows, width);
         List<Prediction<T>> predictions = new ArrayList<>(rows);
@@ -130,11 +114,12 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     @Override
     public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
         NetworkSnapshot.LayerSnapshot first = snapshot.layers().get(0);
+        float[] weights = first.weights();
         List<Pair<String, Double>> ranking = new ArrayList<>();
         for (int id = 0; id < first.inputs(); id++) {
             double sum = 0;
             for (int out = 0; out < first.outputs(); out++) {
-                float w = first.weights()[out * first.inputs() + id];
+                float w = weights[out * first.inputs() + id];
                 sum += w * w;
             }
             ranking.add(new Pair<>(featureIDMap.get(id).getName(), Math.sqrt(sum)));

@@ -49,15 +49,8 @@ public final class MemoryReport {
             }
         }
         NetworkSnapshot snapshot = NetworkSnapshot.of(session.network());
-        long dense = 0;
-        long kept = 0;
-        for (NetworkSnapshot.LayerSnapshot layer : snapshot.layers()) {
-            dense += 4L * (layer.weights().length + layer.biases().length);
-        }
-        SparseInference kernel = new SparseInference(snapshot);
-        kept = kernel.multiplyAdds();
-        long kernelBytes = 8L * kept + 4L * snapshot.layers().stream().mapToLong(l -> l.outputs() + 1L + l.biases().length).sum();
-        long modelBytes = dense + kernelBytes;
+        long dense = snapshot.denseByteSize();
+        long modelBytes = snapshot.byteSize();
         System.out.printf(Locale.ROOT, "%n| memory while training the README network (30 epochs) | MiB |%n|---|---|%n");
         System.out.printf(Locale.ROOT, "| peak heap (sum of heap pools' peaks) | %.1f |%n", peakHeap / 1048576.0);
         System.out.printf(Locale.ROOT, "| peak off-heap counted by JavaCPP (ND4J's own allocator is not counted here; the resident set below is) | %.1f |%n", peakOffHeap / 1048576.0);
@@ -65,7 +58,7 @@ public final class MemoryReport {
         System.out.printf(Locale.ROOT, "| peak resident set of the whole process | %.1f |%n", peakRss / 1048576.0);
         System.out.printf(Locale.ROOT, "%n| weights held for prediction | bytes | / dense |%n|---|---|---|%n");
         System.out.printf(Locale.ROOT, "| dense network (float32 weights and biases) | %d | 1.00 |%n", dense);
-        System.out.printf(Locale.ROOT, "| this model: dense W~ snapshot + N:M kernel (value + int column per kept weight) | %d | %.2f |%n",
+        System.out.printf(Locale.ROOT, "| this model: compressed N:M layers (kept values + packed 2-bit positions), dense last layer, biases | %d | %.2f |%n",
                 modelBytes, (double) modelBytes / dense);
     }
 }
