@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param epoch        the epoch, from 1
  * @param loss         the mean training loss over the epoch
+ * @param accuracy     the share of correct decisions on the training batches as they were seen during the epoch
+ *                     (before each batch's update); NaN for regression
  * @param learningRate the learning rate of the epoch's last step
  * @param sad          SAD against the previous epoch's mask (the initial mask for epoch 1), all sparse layers
  * @param sadFraction  {@code sad} over the number of maskable weights
@@ -21,7 +23,7 @@ import java.util.List;
  * @param layerFlips   {@code flips} per sparse layer
  * @param seconds      wall-clock time of the epoch
  */
-public record EpochRecord(int epoch, double loss, double learningRate, long sad, double sadFraction, long sadToInitial,
+public record EpochRecord(int epoch, double loss, double accuracy, double learningRate, long sad, double sadFraction, long sadToInitial,
                           long sadToFinal, long flips, List<Long> layerSad, List<Long> layerSadToInitial,
                           List<Long> layerSadToFinal, List<Long> layerFlips, double seconds) {
 
@@ -34,14 +36,14 @@ public record EpochRecord(int epoch, double loss, double learningRate, long sad,
     }
 
     EpochRecord withSadToFinal(List<Long> perLayer) {
-        return new EpochRecord(epoch, loss, learningRate, sad, sadFraction, sadToInitial,
+        return new EpochRecord(epoch, loss, accuracy, learningRate, sad, sadFraction, sadToInitial,
                 perLayer.stream().mapToLong(Long::longValue).sum(), flips, layerSad, layerSadToInitial, perLayer,
                 layerFlips, seconds);
     }
 
     /** @return this record with its wall-clock time set to 0, for comparing runs that differ only in timing */
     public EpochRecord withoutTime() {
-        return new EpochRecord(epoch, loss, learningRate, sad, sadFraction, sadToInitial, sadToFinal, flips, layerSad,
+        return new EpochRecord(epoch, loss, accuracy, learningRate, sad, sadFraction, sadToInitial, sadToFinal, flips, layerSad,
                 layerSadToInitial, layerSadToFinal, layerFlips, 0);
     }
 }

@@ -29,10 +29,12 @@ public final class NetworkTrainer {
         for (int epoch = 0; epoch < plan.epochs(); epoch++) {
             long start = System.nanoTime();
             double lossSum = 0;
+            double accuracySum = 0;
             for (int s = 0; s < session.stepsPerEpoch(); s++) {
                 lossSum += session.step() * session.lastBatchSize();
+                accuracySum += session.lastAccuracy() * session.lastBatchSize();
             }
-            EpochRecord record = tracker.epochEnd(epoch + 1, lossSum / data.rows(), session.lastRate(),
+            EpochRecord record = tracker.epochEnd(epoch + 1, lossSum / data.rows(), accuracySum / data.rows(), session.lastRate(),
                     (System.nanoTime() - start) / 1e9);
             for (TrainingListener listener : listeners) {
                 listener.onEpochEnd(record, plan.epochs());

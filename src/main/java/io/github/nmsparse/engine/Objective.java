@@ -19,6 +19,19 @@ public interface Objective {
     double lossAndGradient(float[] outputs, float[] targets, float[] gradient, int rows, int width);
 
     /**
+     * The share of correct decisions in a batch, for objectives that make decisions.
+     *
+     * @param outputs the raw outputs
+     * @param targets the targets, same shape
+     * @param rows    the rows in the batch
+     * @param width   the outputs per row
+     * @return the accuracy in [0, 1], or NaN when the objective has no notion of a correct decision (regression)
+     */
+    default double accuracy(float[] outputs, float[] targets, int rows, int width) {
+        return Double.NaN;
+    }
+
+    /**
      * Turns raw outputs into predictions in place (probabilities, or values unchanged).
      *
      * @param outputs the raw outputs

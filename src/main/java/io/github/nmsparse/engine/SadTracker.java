@@ -26,7 +26,7 @@ final class SadTracker {
         this.previous = initial;
     }
 
-    EpochRecord epochEnd(int epoch, double loss, double learningRate, double seconds) {
+    EpochRecord epochEnd(int epoch, double loss, double accuracy, double learningRate, double seconds) {
         List<NMMask> current = new ArrayList<>();
         List<Long> layerSad = new ArrayList<>();
         List<Long> layerToInitial = new ArrayList<>();
@@ -49,7 +49,7 @@ final class SadTracker {
         }
         previous = current;
         epochMasks.add(current);
-        EpochRecord record = new EpochRecord(epoch, loss, learningRate, sad, maskable == 0 ? 0.0 : (double) sad / maskable,
+        EpochRecord record = new EpochRecord(epoch, loss, accuracy, learningRate, sad, maskable == 0 ? 0.0 : (double) sad / maskable,
                 toInitial, 0, flips, layerSad, layerToInitial, List.of(), layerFlips, seconds);
         records.add(record);
         return record;

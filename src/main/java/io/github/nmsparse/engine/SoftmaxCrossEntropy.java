@@ -22,6 +22,26 @@ public final class SoftmaxCrossEntropy implements Objective {
         return loss / rows;
     }
 
+    /** @return the share of rows whose largest output is the target's largest entry */
+    @Override
+    public double accuracy(float[] outputs, float[] targets, int rows, int width) {
+        int correct = 0;
+        for (int r = 0; r < rows; r++) {
+            correct += argMax(outputs, r * width, width) == argMax(targets, r * width, width) ? 1 : 0;
+        }
+        return (double) correct / rows;
+    }
+
+    private static int argMax(float[] values, int base, int width) {
+        int best = 0;
+        for (int k = 1; k < width; k++) {
+            if (values[base + k] > values[base + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
     @Override
     public void transform(float[] outputs, int rows, int width) {
         for (int r = 0; r < rows; r++) {

@@ -30,6 +30,7 @@ public final class TrainingSession {
     private int position;
     private int lastBatchSize;
     private double lastRate;
+    private double lastAccuracy;
 
     private TrainingSession(NetworkSpec spec, Objective objective, TrainingPlan plan, TrainingData data) {
         this.backend = Nd4jRuntime.configureThisThread();
@@ -97,6 +98,7 @@ public final class TrainingSession {
                     + (epoch() + 1) + ", step " + (step + 1) + "; try a lower learning rate (it was " + plan.learningRate()
                     + ") or check the inputs' scale");
         }
+        lastAccuracy = objective.accuracy(ws.outputs(), ws.targets, size, network.outputs());
         network.backward(ws);
         lastRate = schedule.rate(step);
         FusedUpdate.apply(network.parameters(), plan.optimizer(), method, (float) lastRate, step + 1);
@@ -141,6 +143,11 @@ public final class TrainingSession {
 
     int lastBatchSize() {
         return lastBatchSize;
+    }
+
+    /** @return the share of correct decisions in the last step's batch, before its update; NaN for regression */
+    double lastAccuracy() {
+        return lastAccuracy;
     }
 
     double lastRate() {

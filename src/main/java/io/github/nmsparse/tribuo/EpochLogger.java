@@ -13,7 +13,8 @@ final class EpochLogger implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochRecord r, int epochs) {
-        logger.info(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f  SAD %d (%.3f%%)  flips %d  lr %.2e  %.2f s",
-                r.epoch(), epochs, r.loss(), r.sad(), 100 * r.sadFraction(), r.flips(), r.learningRate(), r.seconds()));
+        logger.info(String.format(Locale.ROOT, "epoch %3d/%d  loss %.4f%s  SAD %d (%.3f%%)  flips %d  lr %.2e  %.2f s",
+                r.epoch(), epochs, r.loss(),
+                Double.isNaN(r.accuracy()) ? "" : String.format(Locale.ROOT, "  acc %.4f", r.accuracy()), r.sad(), 100 * r.sadFraction(), r.flips(), r.learningRate(), r.seconds()));
     }
 }

@@ -48,6 +48,7 @@ public final class SparsityProvenance {
             Map<String, Provenance> entry = new LinkedHashMap<>();
             entry.put("epoch", new IntProvenance("epoch", r.epoch()));
             entry.put("loss", new DoubleProvenance("loss", r.loss()));
+            entry.put("accuracy", new DoubleProvenance("accuracy", r.accuracy()));
             entry.put("learningRate", new DoubleProvenance("learningRate", r.learningRate()));
             entry.put("sad", new LongProvenance("sad", r.sad()));
             entry.put("sadFraction", new DoubleProvenance("sadFraction", r.sadFraction()));
@@ -108,6 +109,7 @@ public final class SparsityProvenance {
         for (int i = 0; i < entries.size(); i++) {
             Map<String, Provenance> e = entries.get(i);
             records.add(new EpochRecord(((Number) value(e, "epoch")).intValue(), (Double) value(e, "loss"),
+                    e.containsKey("accuracy") ? (Double) value(e, "accuracy") : Double.NaN,
                     (Double) value(e, "learningRate"), (Long) value(e, "sad"), (Double) value(e, "sadFraction"),
                     (Long) value(e, "sadToInitial"), (Long) value(e, "sadToFinal"), (Long) value(e, "flips"),
                     longList(e.get("layerSad")), longList(e.get("layerSadToInitial")), longList(e.get("layerSadToFinal")),
