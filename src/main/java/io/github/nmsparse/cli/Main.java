@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The command line's entry point. With no command, or with {@code train}, it runs {@link TrainTest}; {@code
- * reproduce MODEL_FILE} runs {@link Reproduce}.
+ * reproduce MODEL_FILE} runs {@link Reproduce}; {@code experiment} runs {@link Experiment}; {@code report} runs
+ * {@link Report}.
  */
 public final class Main {
 
@@ -20,8 +21,11 @@ public final class Main {
         switch (command) {
             case "train" -> TrainTest.main(rest);
             case "reproduce" -> Reproduce.main(rest);
+            case "experiment" -> Experiment.main(rest);
+            case "report" -> Report.main(rest);
             default -> {
-                System.err.println("error: unknown command '" + command + "'; the commands are: train (the default), reproduce MODEL_FILE");
+                System.err.println("error: unknown command '" + command + "'; the commands are: train (the default), "
+                        + "reproduce MODEL_FILE, experiment [options], report MODEL_FILE|EXPERIMENT_DIR OUT_DIR");
                 System.exit(1);
             }
         }

@@ -91,6 +91,18 @@ class PluginJsonDescriptorTest {
             }
             assertEquals(declared, listed, "every trainer of " + file + " is listed, and only those");
         }
+        JsonNode grids = json.get("experimentGrids");
+        ConfigurationManager gridConfig = new ConfigurationManager(DESCRIPTOR.resolveSibling(grids.get("file").asText()).toString());
+        Set<String> declaredGrids = new HashSet<>();
+        for (String name : gridConfig.getComponentNames()) {
+            if (gridConfig.getConfigurationData(name).orElseThrow().getClassName().equals(grids.get("type").asText())) {
+                declaredGrids.add(name);
+            }
+        }
+        Set<String> listedGrids = new HashSet<>();
+        grids.get("grids").forEach(grid -> listedGrids.add(grid.asText()));
+        assertEquals(declaredGrids, listedGrids, "every experiment grid is listed, and only those");
+        listedGrids.forEach(gridConfig::lookup);
         Class.forName(json.get("commands").get("mainClass").asText()).getMethod("main", String[].class);
     }
 }

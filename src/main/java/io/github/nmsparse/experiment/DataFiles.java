@@ -1,4 +1,4 @@
-package io.github.nmsparse.cli;
+package io.github.nmsparse.experiment;
 
 import org.tribuo.Dataset;
 import org.tribuo.MutableDataset;
@@ -17,17 +17,27 @@ import java.nio.file.Path;
  *
  * @param <T> the output type
  */
-final class DataFiles<T extends Output<T>> {
+public final class DataFiles<T extends Output<T>> {
 
     private final OutputFactory<T> factory;
     private final String response;
 
-    DataFiles(OutputFactory<T> factory, String response) {
+    /**
+     * @param factory  the output factory of the trainer that will use the data
+     * @param response CSV only: the name of the response column (may be null for IDX files)
+     */
+    public DataFiles(OutputFactory<T> factory, String response) {
         this.factory = factory;
         this.response = response;
     }
 
-    Dataset<T> load(Path path) throws IOException {
+    /**
+     * @param path a .csv file or an IDX images file
+     * @return the data set
+     * @throws IOException              when the file cannot be read
+     * @throws IllegalArgumentException when the file is missing or of an unknown kind
+     */
+    public Dataset<T> load(Path path) throws IOException {
         requireFile(path);
         String name = path.getFileName().toString();
         if (name.endsWith(".csv")) {

@@ -1,0 +1,228 @@
+package io.github.nmsparse.experiment;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
+import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import io.github.nmsparse.core.NMPattern;
+import io.github.nmsparse.engine.EpochRecord;
+import io.github.nmsparse.tribuo.NMSparseModel;
+import io.github.nmsparse.tribuo.NMSparseTrainer;
+import org.tribuo.Dataset;
+import org.tribuo.Output;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.evaluation.Evaluation;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs an {@link ExperimentGrid}, one run at a time, into a directory: {@code runs/RUN_ID/} holds each run's
+ * {@code result.json}, {@code provenance.json} (the model's provenance in OLCUT's JSON format) and {@code
+ * model.nmsparse}. A run whose result file exists is not run again, so a grid stopped at any point resumes where
+ * it stopped; files are written to a temporary name and moved into place, so a stop mid-write leaves no half file.
+ */
+public final class ExperimentRunner {
+
+    /** The file that marks a run as finished. */
+    public static final String RESULT_FILE = "result.json";
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private final ExperimentGrid grid;
+    private final List<URL> configurations;
+    private final Path directory;
+    private final PrintStream progress;
+
+    /**
+     * @param grid           the grid to run
+     * @param configurations the OLCUT configurations that define the grid's trainer component
+     * @param directory      where the runs go
+     * @param progress       where progress lines go
+     */
+    public ExperimentRunner(ExperimentGrid grid, List<URL> configurations, Path directory, PrintStream progress) {
+        this.grid = grid;
+        this.configurations = List.copyOf(configurations);
+        this.directory = directory;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs every run of the grid that has no result yet.
+     *
+     * @return the results of every run of the grid, earlier ones included, in the grid's order
+     * @throws IOException when data or results cannot be read or written
+     */
+    public List<RunResult> run() throws IOException {
+        List<RunSpec> runs = grid.runs();
+        NMSparseTrainer<?> first = trainer(runs.get(0));
+        return runTyped(first, runs);
+    }
+
+    private <T extends Output<T>> List<RunResult> runTyped(NMSparseTrainer<T> first, List<RunSpec> runs) throws IOException {
+        DataFiles<T> files = new DataFiles<>(first.outputFactory(), grid.response());
+        Dataset<T> train = files.load(Path.of(grid.train()));
+        Dataset<T> test = files.load(Path.of(grid.test()));
+        List<RunResult> results = new ArrayList<>();
+        int skipped = 0;
+        double secondsThisSession = 0;
+        int doneThisSession = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            RunSpec run = runs.get(i);
+            Path runDirectory = directory.resolve("runs").resolve(run.id());
+            Path resultFile = runDirectory.resolve(RESULT_FILE);
+            if (Files.isRegularFile(resultFile)) {
+                results.add(read(resultFile));
+                skipped++;
+                continue;
+            }
+            progress.printf(Locale.ROOT, "[%d/%d] %s ...%n", i + 1, runs.size(), run.id());
+            long start = System.nanoTime();
+            @SuppressWarnings("unchecked")
+            NMSparseTrainer<T> trainer = (NMSparseTrainer<T>) trainer(run);
+            RunResult result = trainAndMeasure(run, trainer, train, test, runDirectory);
+            results.add(result);
+            secondsThisSession += (System.nanoTime() - start) / 1e9;
+            doneThisSession++;
+            int left = runs.size() - i - 1;
+            double eta = left * secondsThisSession / doneThisSession;
+            progress.printf(Locale.ROOT, "[%d/%d] %s: test accuracy %.2f%%, final SAD %.4f%%, %.1f s; %d done (%d from before), about %s left%n",
+                    i + 1, runs.size(), run.id(), 100 * result.testAccuracy(), 100 * result.finalSadFraction(), result.trainSeconds(),
+                    i + 1, skipped, duration(eta));
+        }
+        if (skipped > 0) {
+            progress.printf(Locale.ROOT, "%d of %d runs were already finished in %s and were not run again.%n", skipped, runs.size(), directory);
+        }
+        return results;
+    }
+
+    private <T extends Output<T>> RunResult trainAndMeasure(RunSpec run, NMSparseTrainer<T> trainer, Dataset<T> train,
+                                                            Dataset<T> test, Path runDirectory) throws IOException {
+        long start = System.nanoTime();
+        NMSparseModel<T> model = trainer.train(train);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation<T> evaluation = trainer.outputFactory().getEvaluator().evaluate(model, test);
+        double accuracy = evaluation instanceof LabelEvaluation label ? label.accuracy() : Double.NaN;
+        Files.createDirectories(runDirectory);
+        Path modelFile = runDirectory.resolve("model.nmsparse");
+        Path partialModel = runDirectory.resolve("model.nmsparse.partial");
+        model.serializeToFile(partialModel);
+        Files.move(partialModel, modelFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writeAtomically(runDirectory.resolve("provenance.json"),
+                new JsonProvenanceSerialization(true).marshalAndSerialize(model.getProvenance()));
+        List<EpochRecord> history = model.history();
+        List<RunResult.Epoch> epochs = history.stream()
+                .map(r -> new RunResult.Epoch(r.epoch(), r.loss(), r.accuracy(), r.sadFraction(), r.flips())).toList();
+        EpochRecord last = history.get(history.size() - 1);
+        double meanFlips = history.stream().mapToLong(EpochRecord::flips).average().orElse(0);
+        RunResult result = new RunResult(run, lambdaW(model), density(run), accuracy, last.loss(), last.sadFraction(), meanFlips,
+                Files.size(modelFile), seconds, epochs);
+        writeAtomically(runDirectory.resolve(RESULT_FILE), JSON.writeValueAsString(result));
+        return result;
+    }
+
+    private static double lambdaW(NMSparseModel<?> model) {
+        var parameter = model.getProvenance().getTrainerProvenance().getConfiguredParameters().get("lambdaW");
+        return parameter instanceof PrimitiveProvenance<?> value ? ((Number) value.getValue()).doubleValue() : Double.NaN;
+    }
+
+    private static double density(RunSpec run) {
+        if (run.method().equals("DENSE")) {
+            return 1.0;
+        }
+        NMPattern pattern = NMPattern.parse(run.pattern());
+        return (double) pattern.n() / pattern.m();
+    }
+
+    private NMSparseTrainer<?> trainer(RunSpec run) {
+        ConfigurationManager cm = new ConfigurationManager();
+        for (URL configuration : configurations) {
+            cm.addProperties(configuration);
+        }
+        String name = grid.trainer();
+        if (!cm.containsConfigurable(name)) {
+            throw new IllegalArgumentException("no trainer component named '" + name + "' in " + configurations);
+        }
+        cm.overrideConfigurableProperty(name, "method", new SimpleProperty(run.method()));
+        if (!run.method().equals("DENSE")) {
+            cm.overrideConfigurableProperty(name, "pattern", new SimpleProperty(run.pattern()));
+        }
+        if (!Double.isNaN(run.lambdaW())) {
+            cm.overrideConfigurableProperty(name, "lambdaW", new SimpleProperty(Double.toString(run.lambdaW())));
+        }
+        if (grid.epochs() > 0) {
+            cm.overrideConfigurableProperty(name, "epochs", new SimpleProperty(Integer.toString(grid.epochs())));
+        }
+        cm.overrideConfigurableProperty(name, "seed", new SimpleProperty(Long.toString(run.seed())));
+        Object trainer = cm.lookup(name);
+        if (!(trainer instanceof NMSparseTrainer<?> nmTrainer)) {
+            throw new IllegalArgumentException("component '" + name + "' is a " + trainer.getClass().getName() + ", not an NMSparseTrainer");
+        }
+        return nmTrainer;
+    }
+
+    /**
+     * Reads a run's result file.
+     *
+     * @param file a result.json written by this runner
+     * @return the result
+     * @throws IOException when the file cannot be read or is not a result
+     */
+    public static RunResult read(Path file) throws IOException {
+        try {
+            return JSON.readValue(file.toFile(), RunResult.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException("the result file " + file + " is damaged (" + e.getOriginalMessage()
+                    + "); delete it to run that run again", e);
+        }
+    }
+
+    /**
+     * Reads every finished run of an experiment directory.
+     *
+     * @param directory an experiment directory
+     * @return the results, ordered by run id
+     * @throws IOException when a result cannot be read
+     */
+    public static List<RunResult> readAll(Path directory) throws IOException {
+        Path runs = directory.resolve("runs");
+        if (!Files.isDirectory(runs)) {
+            throw new IOException("no experiment in " + directory.toAbsolutePath() + ": it has no runs/ directory");
+        }
+        List<RunResult> results = new ArrayList<>();
+        try (var children = Files.list(runs)) {
+            for (Path run : children.sorted().toList()) {
+                Path result = run.resolve(RESULT_FILE);
+                if (Files.isRegularFile(result)) {
+                    results.add(read(result));
+                }
+            }
+        }
+        return results;
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Files.writeString(partial, text, StandardCharsets.UTF_8);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+                : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+    }
+}

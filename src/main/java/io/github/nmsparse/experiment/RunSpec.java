@@ -1,0 +1,29 @@
+package io.github.nmsparse.experiment;
+
+/**
+ * One training run of an experiment grid.
+ *
+ * @param method  the training method: DENSE, STE, SR_STE or ASP
+ * @param pattern the N:M pattern, or "dense" for DENSE runs
+ * @param lambdaW SR-STE's lambda_w for a sweep run, or NaN to keep the trainer's own
+ * @param seed    the trainer's seed
+ */
+public record RunSpec(String method, String pattern, double lambdaW, long seed) {
+
+    /** @return a name that identifies the run and is safe as a directory name, e.g. SR_STE-2of4-seed1 */
+    public String id() {
+        String lambda = Double.isNaN(lambdaW) ? "" : "-lw" + plain(lambdaW);
+        return method + "-" + pattern.replace(":", "of") + lambda + "-seed" + seed;
+    }
+
+    /** @return the cell of the results table this run belongs to: the run without its seed */
+    public String cell() {
+        String lambda = Double.isNaN(lambdaW) ? "" : " lambda_w=" + plain(lambdaW);
+        return method + " " + pattern + lambda;
+    }
+
+    /** @return a number in plain decimal notation without trailing zeros, e.g. 0.0002 */
+    public static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+}

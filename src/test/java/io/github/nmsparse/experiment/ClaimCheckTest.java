@@ -1,0 +1,94 @@
+package io.github.nmsparse.experiment;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClaimCheckTest {
+
+    private static final double[] STE_SAD = {0.3, 0.2, 0.1, 0.05, 0.04, 0.03, 0.0};
+    private static final double[] SR_SAD = {0.3, 0.1, 0.05, 0.01, 0.0005, 0.0001, 0.0};
+    private static final double[] STRONG_SAD = {0.2, 0.05, 0.0008, 0.0005, 0.0001, 0.0, 0.0};
+
+    /** Results that agree with the paper on every claim. */
+    private static List<RunResult> paperLike() {
+        List<RunResult> runs = new ArrayList<>();
+        for (long seed = 1; seed <= 3; seed++) {
+            double jitter = 0.001 * seed;
+            runs.add(Results.of("DENSE", "dense", Double.NaN, seed, 0.960 + jitter, new double[7]));
+            runs.add(Results.of("SR_STE", "2:4", Double.NaN, seed, 0.958 + jitter, SR_SAD));
+            runs.add(Results.of("SR_STE", "4:8", Double.NaN, seed, 0.959 + jitter, SR_SAD));
+            runs.add(Results.of("STE", "2:4", Double.NaN, seed, 0.955 + jitter, STE_SAD));
+            runs.add(Results.of("STE", "4:8", Double.NaN, seed, 0.956 + jitter, STE_SAD));
+            for (String pattern : List.of("1:8", "1:16")) {
+                runs.add(Results.of("SR_STE", pattern, Double.NaN, seed, 0.93 + jitter, SR_SAD));
+                runs.add(Results.of("STE", pattern, Double.NaN, seed, 0.90 + jitter, STE_SAD));
+            }
+            runs.add(Results.of("SR_STE", "2:4", 2e-2, seed, 0.95, STRONG_SAD));
+            runs.add(Results.of("ASP", "2:4", Double.NaN, seed, 0.957, new double[7]));
+        }
+        return runs;
+    }
+
+    private static List<ClaimCheck.Verdict> verdicts(List<RunResult> runs) {
+        return new ClaimCheck(new ResultTable(runs)).claims().stream().map(ClaimCheck.Claim::verdict).toList();
+    }
+
+    @Test
+    void resultsLikeThePapersSupportEveryClaim() {
+        assertEquals(List.of(ClaimCheck.Verdict.SUPPORTED, ClaimCheck.Verdict.SUPPORTED, ClaimCheck.Verdict.SUPPORTED,
+                ClaimCheck.Verdict.SUPPORTED), verdicts(paperLike()));
+        String markdown = new ClaimCheck(new ResultTable(paperLike())).markdown();
+        assertTrue(markdown.contains("SR-STE 2:4: 96.00 ± 0.10, -0.20 points against dense (within 0.5)"), markdown);
+        assertTrue(markdown.contains("0 (STE): epoch 7; 0.0002: epoch 5; 0.02: epoch 3"), markdown);
+    }
+
+    @Test
+    void eachClaimFailsWhenItsNumbersSaySo() {
+        List<RunResult> runs = new ArrayList<>(paperLike());
+        // Claim 1: SR-STE 4:8 a point below dense. Claim 4 follows: 4:8 now below 2:4.
+        runs.replaceAll(r -> r.run().method().equals("SR_STE") && r.run().pattern().equals("4:8")
+                ? Results.of("SR_STE", "4:8", Double.NaN, r.run().seed(), 0.95, SR_SAD) : r);
+        // Claim 2: STE beats SR-STE at 1:16.
+        runs.replaceAll(r -> r.run().method().equals("STE") && r.run().pattern().equals("1:16")
+                ? Results.of("STE", "1:16", Double.NaN, r.run().seed(), 0.99, STE_SAD) : r);
+        // Claim 3: at 1:8, STE's SAD drops below SR-STE's in one late epoch.
+        double[] late = STE_SAD.clone();
+        late[5] = 0.00001;
+        runs.replaceAll(r -> r.run().method().equals("STE") && r.run().pattern().equals("1:8")
+                ? Results.of("STE", "1:8", Double.NaN, r.run().seed(), 0.90, late) : r);
+        assertEquals(List.of(ClaimCheck.Verdict.NOT_SUPPORTED, ClaimCheck.Verdict.NOT_SUPPORTED,
+                ClaimCheck.Verdict.NOT_SUPPORTED, ClaimCheck.Verdict.NOT_SUPPORTED), verdicts(runs));
+    }
+
+    @Test
+    void aLargerLambdaThatFreezesLaterContradictsClaimThree() {
+        List<RunResult> runs = new ArrayList<>(paperLike());
+        runs.replaceAll(r -> r.run().lambdaW() == 2e-2 ? Results.of("SR_STE", "2:4", 2e-2, r.run().seed(), 0.95, STE_SAD) : r);
+        assertEquals(ClaimCheck.Verdict.NOT_SUPPORTED, verdicts(runs).get(2));
+    }
+
+    @Test
+    void missingRunsLeaveClaimsUntested() {
+        List<RunResult> onlyDense = List.of(Results.of("DENSE", "dense", Double.NaN, 1, 0.9, 0.0));
+        assertEquals(List.of(ClaimCheck.Verdict.NOT_TESTED, ClaimCheck.Verdict.NOT_TESTED, ClaimCheck.Verdict.NOT_TESTED,
+                ClaimCheck.Verdict.NOT_TESTED), verdicts(onlyDense));
+    }
+
+    @Test
+    void theFreezeEpochIsWhereSadStaysUnderTheThresholdForGood() {
+        assertEquals(4, ClaimCheck.freezeEpoch(new double[] {0.1, 0.0001, 0.1, 0.0005, 0.0}));
+        assertEquals(Integer.MAX_VALUE, ClaimCheck.freezeEpoch(new double[] {0.1, 0.0, 0.01}));
+        assertEquals(1, ClaimCheck.freezeEpoch(new double[] {0.0, 0.0}));
+    }
+
+    @Test
+    void aspIsComparedWithSrSteAtTheSamePattern() {
+        String asp = new ClaimCheck(new ResultTable(paperLike())).aspAgainstSrSte();
+        assertTrue(asp.contains("| 2:4 | 96.00 ± 0.10 | 95.70 ± 0.00 | -0.30 |"), asp);
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.nmsparse.experiment;
+
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
+import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExperimentGridTest {
+
+    private static ConfigurationManager pluginGrids() {
+        ConfigurationManager cm = new ConfigurationManager();
+        cm.addProperties(ExperimentGridTest.class.getResource("/plugin-descriptor/nmsparse-trainers.xml"));
+        cm.addProperties(ExperimentGridTest.class.getResource("/plugin-descriptor/nmsparse-experiments.xml"));
+        return cm;
+    }
+
+    @Test
+    void thePaperGridCoversEveryMethodPatternAndSeedPlusTheSweep() {
+        ExperimentGrid grid = (ExperimentGrid) pluginGrids().lookup("paper-grid");
+        List<RunSpec> runs = grid.runs();
+        // Per seed: DENSE once, STE / SR_STE / ASP at 6 patterns, 3 sweep values.
+        assertEquals(3 * (1 + 3 * 6 + 3), runs.size());
+        assertEquals(runs.size(), new HashSet<>(runs.stream().map(RunSpec::id).toList()).size(), "run ids are unique");
+        assertEquals(3, runs.stream().filter(r -> r.method().equals("DENSE")).count());
+        assertEquals(List.of("2:4", "4:8", "1:4", "2:8", "1:8", "1:16"), runs.stream()
+                .filter(r -> r.method().equals("ASP") && r.seed() == 1).map(RunSpec::pattern).toList());
+        assertEquals(List.of(1L, 2L, 3L), runs.stream().map(RunSpec::seed).distinct().toList());
+        assertEquals("mlp-sr-ste-2-4", grid.trainer());
+        assertEquals(0, grid.epochs(), "the trainer's own 30 epochs");
+        // Every seed's runs come before the next seed's, so a grid cut short still covers each cell once.
+        assertEquals(runs.size() / 3, runs.indexOf(runs.stream().filter(r -> r.seed() == 2).findFirst().orElseThrow()));
+    }
+
+    @Test
+    void theSmokeGridIsSmall() {
+        ExperimentGrid grid = (ExperimentGrid) pluginGrids().lookup("smoke-grid");
+        assertEquals(2 * (2 * 2 + 1), grid.runs().size());
+        assertEquals(2, grid.epochs());
+    }
+
+    @Test
+    void runIdsAreSafeFileNames() {
+        assertEquals("SR_STE-2of4-lw0.002-seed3", new RunSpec("SR_STE", "2:4", 2e-3, 3).id());
+        assertEquals("DENSE-dense-seed1", new RunSpec("DENSE", "dense", Double.NaN, 1).id());
+        assertEquals("SR_STE 2:4 lambda_w=0.00002", new RunSpec("SR_STE", "2:4", 2e-5, 1).cell());
+    }
+
+    @Test
+    void badSettingsNameTheProblem() {
+        assertTrue(message("patterns", ListProperty.createFromStringList(List.of("2:4", "5:4"))).contains("patterns holds a bad pattern"));
+        assertTrue(message("methods", ListProperty.createFromStringList(List.of("SR-STE"))).contains("holds 'SR-STE', not one of"));
+        assertTrue(message("seeds", new SimpleProperty("0")).contains("seeds must be at least 1"));
+        assertTrue(message("lambdaSweep", ListProperty.createFromStringList(List.of("-1"))).contains("lambdaSweep must hold finite numbers >= 0"));
+    }
+
+    private static String message(String field, com.oracle.labs.mlrg.olcut.config.property.Property value) {
+        ConfigurationManager cm = pluginGrids();
+        cm.overrideConfigurableProperty("paper-grid", field, value);
+        PropertyException e = assertThrows(PropertyException.class, () -> cm.lookup("paper-grid"));
+        return e.getMessage();
+    }
+}
