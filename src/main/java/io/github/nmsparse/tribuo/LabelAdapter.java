@@ -29,6 +29,15 @@ public final class LabelAdapter implements OutputAdapter<Label> {
         return new LabelFactory();
     }
 
+    /** A classifier needs two classes at least: with one, every prediction is that class whatever the input. */
+    @Override
+    public void requireLearnable(ImmutableOutputInfo<Label> info) {
+        if (info.size() < 2) {
+            throw new IllegalArgumentException("the training data holds one class only (" + info.getDomain()
+                    + "); a classifier needs examples of at least two classes");
+        }
+    }
+
     @Override
     public boolean generatesProbabilities() {
         return true;

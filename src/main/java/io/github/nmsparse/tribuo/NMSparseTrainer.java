@@ -183,6 +183,11 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         if (outputInfo.size() == 0) {
             throw new IllegalArgumentException("cannot train: the dataset has no outputs");
         }
+        outputAdapter.requireLearnable(outputInfo);
+        if (batchSize > examples.size()) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + examples.size()
+                    + " training examples; set it to at most " + examples.size());
+        }
         long runSeed;
         TrainerProvenance trainerProvenance;
         synchronized (this) {
@@ -225,7 +230,11 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         int row = 0;
         for (Example<T> example : examples) {
             encoder.encode(example, row, features, row * inputs);
-            outputAdapter.encode(example.getOutput(), outputInfo, targets, row * outputs);
+            try {
+                outputAdapter.encode(example.getOutput(), outputInfo, targets, row * outputs);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("example " + row + ": " + e.getMessage(), e);
+            }
             row++;
         }
         return new TrainingData(features, targets, rows);

@@ -25,6 +25,15 @@ public interface OutputAdapter<T extends Output<T>> extends Configurable, Proven
     /** @return the factory of this output type, for loading data */
     OutputFactory<T> outputFactory();
 
+    /**
+     * Checks that an output domain can be learned at all, before any training.
+     *
+     * @param info the training data's output domain
+     * @throws IllegalArgumentException naming what makes it unlearnable
+     */
+    default void requireLearnable(ImmutableOutputInfo<T> info) {
+    }
+
     /** @return whether predictions carry probabilities */
     boolean generatesProbabilities();
 

@@ -45,7 +45,12 @@ public final class RegressorAdapter implements OutputAdapter<Regressor> {
             throw new IllegalArgumentException("regressor has " + values.length + " dimensions, the domain has " + info.size());
         }
         for (int id = 0; id < info.size(); id++) {
-            target[offset + id] = (float) ((values[idToNatural[id]] - regression.getMean(id)) / scale(regression, id));
+            double value = values[idToNatural[id]];
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("its target '" + output.getNames()[idToNatural[id]] + "' is " + value
+                        + "; regression targets must be finite numbers");
+            }
+            target[offset + id] = (float) ((value - regression.getMean(id)) / scale(regression, id));
         }
     }
 

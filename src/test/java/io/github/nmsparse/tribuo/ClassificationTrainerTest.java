@@ -177,6 +177,7 @@ class ClassificationTrainerTest {
                 .featureScaling(FeatureScaling.NONE).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> wild.train(train));
         assertTrue(e.getMessage().contains("training diverged") && e.getMessage().contains("lower learning rate"), e.getMessage());
+        assertTrue(e.getMessage().matches(".*at epoch \\d+, step \\d+.*"), "names the epoch and step: " + e.getMessage());
     }
 
     @Test
