@@ -8,6 +8,7 @@ import com.oracle.labs.mlrg.olcut.config.UsageException;
 import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.nmsparse.engine.CheckpointPolicy;
 import io.github.nmsparse.experiment.DataFiles;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
@@ -19,6 +20,8 @@ import org.tribuo.evaluation.Evaluation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -116,6 +119,18 @@ public final class TrainTest {
         @Option(longName = "export-onnx", usage = "Export the trained model as ONNX here (input \"input\", output \"output\").")
         public Path exportOnnx;
 
+        /** Checkpoints. */
+        @Option(longName = "checkpoint-dir", usage = "Save the run's state here after every --checkpoint-every epochs (and its arguments, for --resume).")
+        public Path checkpointDir;
+        /** Checkpoint interval. */
+        @Option(longName = "checkpoint-every", usage = "Epochs between checkpoints (default 1): the most work a stop can lose.")
+        public String checkpointEvery;
+        /** Resume. */
+        @Option(longName = "resume", usage = "Resume the run whose --checkpoint-dir this is, with the arguments it was started with.")
+        public Path resume;
+        /** The arguments these options were parsed from, saved beside checkpoints so that --resume can repeat them. */
+        String[] arguments;
+
         /** @return the trainer fields to override, by field name */
         Map<String, Property> overrides() {
             Map<String, Property> overrides = new LinkedHashMap<>();
@@ -158,7 +173,12 @@ public final class TrainTest {
         ConsoleLogging.install();
         TrainTestOptions options = new TrainTestOptions();
         try (ConfigurationManager cm = new ConfigurationManager(args, options)) {
-            run(options, cm, System.out);
+            if (options.resume != null) {
+                resume(options.resume, System.out);
+            } else {
+                options.arguments = args;
+                run(options, cm, System.out);
+            }
         } catch (UsageException e) {
             System.out.println(e.getMessage());
         } catch (IOException | IllegalArgumentException | IllegalStateException | PropertyException e) {
@@ -196,6 +216,32 @@ public final class TrainTest {
         return nmTrainer;
     }
 
+    /**
+     * Runs again the command whose checkpoint directory this is, with its saved arguments: training resumes after
+     * the last epoch checkpointed.
+     *
+     * @param directory the {@code --checkpoint-dir} of the stopped run
+     * @param out       where the report goes
+     * @throws IOException when the directory holds no saved run
+     */
+    static void resume(Path directory, PrintStream out) throws IOException {
+        Path saved = directory.resolve(ARGUMENTS_FILE);
+        if (!Files.isRegularFile(saved)) {
+            throw new IllegalArgumentException("nothing to resume in " + directory.toAbsolutePath() + ": it holds no " + ARGUMENTS_FILE
+                    + " (was the run started with --checkpoint-dir " + directory + "?)");
+        }
+        String[] arguments = Files.readAllLines(saved, StandardCharsets.UTF_8).toArray(String[]::new);
+        TrainTestOptions options = new TrainTestOptions();
+        try (ConfigurationManager cm = new ConfigurationManager(arguments, options)) {
+            options.arguments = arguments;
+            out.printf("Resuming: %s%n", String.join(" ", arguments));
+            run(options, cm, out);
+        }
+    }
+
+    /** The file in a checkpoint directory that holds the run's command-line arguments, one per line. */
+    static final String ARGUMENTS_FILE = "command-line.txt";
+
     static void run(TrainTestOptions options, ConfigurationManager cm, PrintStream out) throws IOException {
         NMSparseTrainer<?> trainer = loadTrainer(options, cm);
         runTyped(trainer, options, out);
@@ -210,7 +256,23 @@ public final class TrainTest {
         out.printf(Locale.ROOT, "Training on %d examples with %d features and %d outputs; testing on %d examples.%n",
                 train.size(), train.getFeatureMap().size(), train.getOutputInfo().size(), test.size());
         long start = System.nanoTime();
-        NMSparseModel<T> model = trainer.train(train);
+        NMSparseModel<T> model;
+        if (options.checkpointDir != null) {
+            int every;
+            try {
+                every = options.checkpointEvery == null ? 1 : Integer.parseInt(options.checkpointEvery);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--checkpoint-every must be a whole number of epochs, got '" + options.checkpointEvery + "'", e);
+            }
+            CheckpointPolicy policy = new CheckpointPolicy(options.checkpointDir, every);
+            if (options.arguments != null) {
+                Files.createDirectories(options.checkpointDir);
+                Files.write(options.checkpointDir.resolve(ARGUMENTS_FILE), List.of(options.arguments), StandardCharsets.UTF_8);
+            }
+            model = trainer.train(train, policy);
+        } else {
+            model = trainer.train(train);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation<T> evaluation = trainer.outputFactory().getEvaluator().evaluate(model, test);
         out.printf(Locale.ROOT, "%nTrained in %.1f s. Evaluation on the test set:%n%s%n", seconds, evaluation);

@@ -225,6 +225,45 @@ public final class NMMask {
         return layout;
     }
 
+    /** @return a copy of every group's bits, row-major over the groups: what {@link #fromGroupBits} reads */
+    public int[] toGroupBits() {
+        return groupBits.clone();
+    }
+
+    /**
+     * Rebuilds a saved mask, checking it.
+     *
+     * @param layout the shape and pattern
+     * @param bits   every group's bits, as {@link #toGroupBits()} gives them
+     * @return the mask
+     * @throws IllegalArgumentException when the count is wrong, or a group keeps a position outside it or more than
+     *                                  the pattern allows
+     */
+    public static NMMask fromGroupBits(NMLayout layout, int[] bits) {
+        if (bits.length != layout.groupCount()) {
+            throw new IllegalArgumentException("a mask of " + layout + " has " + layout.groupCount() + " groups, got " + bits.length);
+        }
+        int perRow = layout.groupsPerRow();
+        for (int g = 0; g < bits.length; g++) {
+            int width = layout.width(g % perRow);
+            if ((width < 32 && (bits[g] >>> width) != 0) || Integer.bitCount(bits[g]) > layout.keep(g % perRow)) {
+                throw new IllegalArgumentException("group " + g + " of the saved mask is not " + layout.pattern()
+                        + " (bits " + Integer.toBinaryString(bits[g]) + ", width " + width + ")");
+            }
+        }
+        return new NMMask(layout, bits.clone());
+    }
+
+    /**
+     * Makes this mask equal to another of the same layout.
+     *
+     * @param other the mask to copy
+     */
+    public void copyFrom(NMMask other) {
+        requireSameLayout(other);
+        System.arraycopy(other.groupBits, 0, groupBits, 0, groupBits.length);
+    }
+
     /** @return an independent copy */
     public NMMask copy() {
         return new NMMask(layout, groupBits.clone());

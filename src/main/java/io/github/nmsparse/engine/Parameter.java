@@ -32,6 +32,11 @@ public final class Parameter {
         return rows * cols;
     }
 
+    /** @return whether the optimizer has created its per-element state yet */
+    synchronized boolean hasMoments() {
+        return firstMoment != null || secondMoment != null;
+    }
+
     synchronized float[] firstMoment() {
         if (firstMoment == null) {
             firstMoment = new float[size()];

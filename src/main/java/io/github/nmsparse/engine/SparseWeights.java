@@ -107,6 +107,26 @@ public final class SparseWeights {
         return frozen ? mask.copy() : NMMask.of(master, layout);
     }
 
+    /** @return a copy of the mask in use, flags apart (what a checkpoint saves) */
+    NMMask maskInUse() {
+        return mask.copy();
+    }
+
+    /** @return the masked weights W~, the buffer itself */
+    FloatBuffer maskedWeights() {
+        return masked;
+    }
+
+    /**
+     * Restores the state a checkpoint saved: the mask in use and whether it is active and fixed. W and W~ are
+     * restored by the caller, into the buffers themselves.
+     */
+    void restore(NMMask saved, boolean wasActive, boolean wasFrozen) {
+        mask.copyFrom(saved);
+        active = wasActive;
+        frozen = wasFrozen;
+    }
+
     /** @return the step-level flips counted since the last call, which resets the count */
     public long takeFlips() {
         return flips.sumThenReset();

@@ -108,6 +108,25 @@ public final class TrainingSession {
         return loss;
     }
 
+    /**
+     * Moves a freshly started session to the start of epoch {@code epochsDone}, after a checkpoint has restored its
+     * weights: the seeded shuffles of the epochs done are replayed, which leaves the shuffler and the example order
+     * exactly as the interrupted run had them.
+     */
+    void resumeAfter(int epochsDone) {
+        if (step != 0) {
+            throw new IllegalStateException("only a session that has not stepped yet can resume");
+        }
+        if (epochsDone < 0 || epochsDone > plan.epochs()) {
+            throw new IllegalArgumentException("cannot resume after " + epochsDone + " of " + plan.epochs() + " epochs");
+        }
+        for (int e = 0; e < epochsDone; e++) {
+            shuffle();
+        }
+        step = (long) epochsDone * stepsPerEpoch;
+        position = 0;
+    }
+
     private int epoch() {
         return (int) (step / stepsPerEpoch);
     }

@@ -6,6 +6,7 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.Activation;
 import io.github.nmsparse.engine.AdamW;
+import io.github.nmsparse.engine.CheckpointPolicy;
 import io.github.nmsparse.engine.NetworkSnapshot;
 import io.github.nmsparse.engine.NetworkSpec;
 import io.github.nmsparse.engine.NetworkTrainer;
@@ -26,6 +27,8 @@ import org.tribuo.provenance.ModelProvenance;
 import org.tribuo.provenance.TrainerProvenance;
 import org.tribuo.provenance.impl.TrainerProvenanceImpl;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -172,6 +175,34 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
 
     @Override
     public NMSparseModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
+        try {
+            return train(examples, runProvenance, invocationCount, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no checkpoint was asked for, yet " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Trains like {@link #train(Dataset)}, saving the run's state to a checkpoint as the policy says, and resuming
+     * from the checkpoint in the policy's directory when an earlier attempt of the same run left one there (the same
+     * settings, invocation count and data; anything else is refused). The model is the one an uninterrupted run
+     * gives, bit for bit, with the same history; checkpointing does not enter the provenance.
+     *
+     * @param examples    the training data
+     * @param checkpoints where and how often to save
+     * @return the model
+     * @throws IOException              when a checkpoint cannot be written, or the one found is damaged
+     * @throws IllegalArgumentException when the checkpoint found belongs to another run, or the data is unusable
+     */
+    public NMSparseModel<T> train(Dataset<T> examples, CheckpointPolicy checkpoints) throws IOException {
+        if (checkpoints == null) {
+            throw new IllegalArgumentException("a checkpoint policy is required; use train(Dataset) for none");
+        }
+        return train(examples, Map.of(), INCREMENT_INVOCATION_COUNT, checkpoints);
+    }
+
+    private NMSparseModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount,
+                                   CheckpointPolicy checkpoints) throws IOException {
         if (examples.size() == 0) {
             throw new IllegalArgumentException("cannot train on an empty dataset");
         }
@@ -184,10 +215,6 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             throw new IllegalArgumentException("cannot train: the dataset has no outputs");
         }
         outputAdapter.requireLearnable(outputInfo);
-        if (batchSize > examples.size()) {
-            throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + examples.size()
-                    + " training examples; set it to at most " + examples.size());
-        }
         long runSeed;
         TrainerProvenance trainerProvenance;
         synchronized (this) {
@@ -200,13 +227,17 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         }
         FeatureEncoder encoder = FeatureEncoder.fit(examples, featureMap, featureScaling);
         TrainingData data = encode(examples, encoder, outputInfo);
+        if (batchSize > examples.size()) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + examples.size()
+                    + " training examples; set it to at most " + examples.size());
+        }
         NetworkSpec spec = NetworkSpec.builder().inputs(featureMap.size()).hiddenSizes(hiddenSizes)
                 .outputs(outputInfo.size()).activation(activation).pattern(parsedPattern)
                 .sparseOutput(sparseOutputLayer).build();
         TrainingPlan plan = TrainingPlan.builder().method(method, new TrainingMethod.Settings(lambdaW, aspDenseFraction))
                 .optimizer(createOptimizer()).learningRate(learningRate).epochs(epochs).warmupEpochs(warmupEpochs)
                 .batchSize(batchSize).seed(runSeed).build();
-        TrainingResult result = NetworkTrainer.train(spec, outputAdapter.objective(), plan, data, List.of(new EpochLogger()));
+        TrainingResult result = NetworkTrainer.train(spec, outputAdapter.objective(), plan, data, List.of(new EpochLogger()), checkpoints);
         NetworkSnapshot snapshot = NetworkSnapshot.of(result.network());
         Map<String, Provenance> run = new HashMap<>(runProvenance);
         Map<String, Provenance> ours = SparsityProvenance.runProvenance(result.history(), snapshot, result.backend());
