@@ -14,20 +14,40 @@ import java.util.List;
  */
 public final class Mlp {
 
+    private final List<ConvStage> stages;
     private final List<Layer> layers;
     private final Activation activation;
     private final List<Parameter> parameters = new ArrayList<>();
 
     Mlp(List<Layer> layers, Activation activation) {
+        this(List.of(), layers, activation);
+    }
+
+    /**
+     * @param stages convolution stages before the fully connected layers, input side first (may be empty)
+     * @param layers the fully connected layers
+     */
+    Mlp(List<ConvStage> stages, List<Layer> layers, Activation activation) {
+        this.stages = List.copyOf(stages);
         this.layers = List.copyOf(layers);
         this.activation = activation;
+        for (int i = 1; i < stages.size(); i++) {
+            if (stages.get(i).inputSize() != stages.get(i - 1).outputSize()) {
+                throw new IllegalArgumentException("convolution " + i + " takes " + stages.get(i).inputSize()
+                        + " values but convolution " + (i - 1) + " gives " + stages.get(i - 1).outputSize());
+            }
+        }
+        if (!stages.isEmpty() && layers.get(0).inputs() != stages.get(stages.size() - 1).outputSize()) {
+            throw new IllegalArgumentException("the first dense layer takes " + layers.get(0).inputs()
+                    + " inputs but the last convolution gives " + stages.get(stages.size() - 1).outputSize());
+        }
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i).inputs() != layers.get(i - 1).outputs()) {
                 throw new IllegalArgumentException("layer " + i + " takes " + layers.get(i).inputs()
                         + " inputs but layer " + (i - 1) + " gives " + layers.get(i - 1).outputs());
             }
         }
-        for (Layer layer : layers) {
+        for (Layer layer : allLayers()) {
             parameters.add(new Parameter(layer.weight().data().asNioFloat(), layer.weightGradient().data().asNioFloat(),
                     layer.outputs(), layer.inputs(), true, layer.sparse()));
             parameters.add(new Parameter(FloatBuffer.wrap(layer.biasValues()), FloatBuffer.wrap(layer.biasGradient()),
@@ -35,9 +55,22 @@ public final class Mlp {
         }
     }
 
-    /** @return the layers, input first */
+    /** @return the fully connected layers, input first */
     public List<Layer> layers() {
         return layers;
+    }
+
+    /** @return the convolution stages, input first; empty for a multi-layer perceptron */
+    List<ConvStage> stages() {
+        return stages;
+    }
+
+    /** @return every layer with weights: the convolutions' then the fully connected ones, input first */
+    List<Layer> allLayers() {
+        List<Layer> all = new ArrayList<>();
+        stages.forEach(stage -> all.add(stage.layer()));
+        all.addAll(layers);
+        return all;
     }
 
     /** @return the hidden-layer activation */
@@ -47,7 +80,7 @@ public final class Mlp {
 
     /** @return the number of inputs */
     public int inputs() {
-        return layers.get(0).inputs();
+        return stages.isEmpty() ? layers.get(0).inputs() : stages.get(0).inputSize();
     }
 
     /** @return the number of outputs */
@@ -62,6 +95,16 @@ public final class Mlp {
     /** Runs the forward pass on {@code ws.input}; the raw outputs land in {@code ws.outputs()}. */
     void forward(Workspace ws) {
         INDArray input = ws.input;
+        if (!stages.isEmpty()) {
+            ws.inputBuffer.get(0, ws.inputValues, 0, ws.rows * inputs());
+            float[] x = ws.inputValues;
+            for (int s = 0; s < stages.size(); s++) {
+                stages.get(s).forward(x, ws.stages[s], activation);
+                x = ws.stages[s].pooled;
+            }
+            ws.denseInput.data().asNioFloat().put(0, x, 0, ws.rows * layers.get(0).inputs());
+            input = ws.denseInput;
+        }
         int last = layers.size() - 1;
         for (int i = 0; i <= last; i++) {
             Layer layer = layers.get(i);
@@ -86,7 +129,7 @@ public final class Mlp {
         ws.deltas[last].data().asNioFloat().put(0, ws.delta[last], 0, ws.rows * outputs());
         for (int i = last; i >= 0; i--) {
             Layer layer = layers.get(i);
-            INDArray input = i == 0 ? ws.input : ws.activations[i - 1];
+            INDArray input = i == 0 ? ws.denseInput : ws.activations[i - 1];
             Nd4j.gemm(ws.deltas[i], input, layer.weightGradient(), true, false, 1.0, 0.0);
             sumColumns(ws.delta[i], layer.biasGradient(), ws.rows);
             if (i > 0) {
@@ -96,6 +139,15 @@ public final class Mlp {
                 previous.get(0, ws.delta[i - 1], 0, count);
                 activation.backward(ws.z[i - 1], ws.a[i - 1], ws.delta[i - 1], count);
                 previous.put(0, ws.delta[i - 1], 0, count);
+            }
+        }
+        if (!stages.isEmpty()) {
+            Nd4j.gemm(ws.deltas[0], layers.get(0).forwardWeights(), ws.denseInputGradient, false, false, 1.0, 0.0);
+            float[] gradient = ws.stageGradients[stages.size()];
+            ws.denseInputGradient.data().asNioFloat().get(0, gradient, 0, ws.rows * layers.get(0).inputs());
+            for (int s = stages.size() - 1; s >= 0; s--) {
+                stages.get(s).backward(gradient, ws.stages[s], activation, s > 0 ? ws.stageGradients[s] : null);
+                gradient = ws.stageGradients[s];
             }
         }
     }

@@ -19,8 +19,20 @@ public final class NetworkSpec {
     private final Activation activation;
     private final NMPattern pattern;
     private final boolean sparseOutput;
+    private final int[] inputShape;
+    private final List<ConvSpec> convolutions;
 
     private NetworkSpec(Builder b) {
+        if (!b.convolutions.isEmpty()) {
+            if (b.inputShape == null) {
+                throw new IllegalArgumentException("convolutions need the input shape (channels, height, width)");
+            }
+            if (b.inputs != 0 && b.inputs != b.inputShape[0] * b.inputShape[1] * b.inputShape[2]) {
+                throw new IllegalArgumentException("an input of shape " + Arrays.toString(b.inputShape) + " has "
+                        + b.inputShape[0] * b.inputShape[1] * b.inputShape[2] + " values, not " + b.inputs);
+            }
+            b.inputs = b.inputShape[0] * b.inputShape[1] * b.inputShape[2];
+        }
         if (b.inputs < 1) {
             throw new IllegalArgumentException("the network needs at least one input, got " + b.inputs);
         }
@@ -41,6 +53,8 @@ public final class NetworkSpec {
         this.activation = b.activation;
         this.pattern = b.pattern;
         this.sparseOutput = b.sparseOutput;
+        this.inputShape = b.inputShape == null ? null : b.inputShape.clone();
+        this.convolutions = List.copyOf(b.convolutions);
     }
 
     /** @return a builder with no hidden layers, ReLU, and no sparsity */
@@ -57,8 +71,24 @@ public final class NetworkSpec {
      * @return the network
      */
     public Mlp initialize(SplittableRandom rng, boolean masked) {
+        List<ConvStage> stages = new ArrayList<>();
+        int channels = inputShape == null ? 0 : inputShape[0];
+        int height = inputShape == null ? 0 : inputShape[1];
+        int imageWidth = inputShape == null ? 0 : inputShape[2];
+        for (ConvSpec conv : convolutions) {
+            int fanIn = conv.kernel() * conv.kernel() * channels;
+            Layer layer = new Layer(fanIn, conv.channels(), initialWeights(rng, fanIn, conv.channels()), new float[conv.channels()],
+                    masked && pattern != null ? pattern : null);
+            ConvStage stage = new ConvStage(layer, conv, channels, height, imageWidth, stages.isEmpty());
+            stages.add(stage);
+            channels = conv.channels();
+            height = (height + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1;
+            imageWidth = (imageWidth + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1;
+            height /= conv.pool();
+            imageWidth /= conv.pool();
+        }
         List<Layer> layers = new ArrayList<>();
-        int width = inputs;
+        int width = stages.isEmpty() ? inputs : stages.get(stages.size() - 1).outputSize();
         int count = hiddenSizes.length + 1;
         for (int i = 0; i < count; i++) {
             int next = i < hiddenSizes.length ? hiddenSizes[i] : outputs;
@@ -66,7 +96,7 @@ public final class NetworkSpec {
             layers.add(new Layer(width, next, initialWeights(rng, width, next), new float[next], sparse ? pattern : null));
             width = next;
         }
-        return new Mlp(layers, activation);
+        return new Mlp(stages, layers, activation);
     }
 
     private float[] initialWeights(SplittableRandom rng, int fanIn, int fanOut) {
@@ -91,8 +121,30 @@ public final class NetworkSpec {
         private Activation activation = Activation.RELU;
         private NMPattern pattern;
         private boolean sparseOutput;
+        private int[] inputShape;
+        private List<ConvSpec> convolutions = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * @param channels input channels
+         * @param height   input height
+         * @param width    input width
+         */
+        public Builder inputShape(int channels, int height, int width) {
+            if (channels < 1 || height < 1 || width < 1) {
+                throw new IllegalArgumentException("an input shape needs channels, height and width of at least 1, got "
+                        + channels + "x" + height + "x" + width);
+            }
+            this.inputShape = new int[] {channels, height, width};
+            return this;
+        }
+
+        /** @param stages convolution stages before the fully connected layers, input side first; all N:M-sparse under a pattern */
+        public Builder convolutions(ConvSpec... stages) {
+            this.convolutions = List.of(stages);
+            return this;
         }
 
         /** @param inputs the number of input features */

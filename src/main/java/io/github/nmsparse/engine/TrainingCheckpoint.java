@@ -159,7 +159,8 @@ final class TrainingCheckpoint {
             settings.append(plan.method()).append('|').append(plan.methodSettings()).append('|').append(plan.optimizer().describe())
                     .append('|').append(plan.learningRate()).append('|').append(plan.epochs()).append('|').append(plan.warmupEpochs())
                     .append('|').append(plan.batchSize()).append('|').append(plan.seed()).append('|').append(network.activation());
-            for (Layer layer : network.layers()) {
+            network.stages().forEach(stage -> settings.append('|').append(stage.spec()).append(java.util.Arrays.toString(stage.inputShape())));
+            for (Layer layer : network.allLayers()) {
                 settings.append('|').append(layer.outputs()).append('x').append(layer.inputs())
                         .append(layer.sparse() == null ? "" : layer.sparse().layout().pattern());
             }

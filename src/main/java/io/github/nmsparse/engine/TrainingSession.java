@@ -45,7 +45,7 @@ public final class TrainingSession {
             throw new IllegalArgumentException("data of " + data.inputs() + " inputs and " + data.outputs()
                     + " outputs does not fit a network of " + network.inputs() + " inputs and " + network.outputs() + " outputs");
         }
-        for (Layer layer : network.layers()) {
+        for (Layer layer : network.allLayers()) {
             if (layer.sparse() != null) {
                 sparse.add(layer.sparse());
             }

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * Preallocated buffers for one batch size. The GEMMs read and write off-heap ND4J arrays; the element-wise work
@@ -31,6 +32,16 @@ final class Workspace {
     final float[][] delta;
     /** Heap targets of the batch (training only). */
     final float[] targets;
+    /** Heap copy of the input for the convolutions' patches (convolutional networks only). */
+    final float[] inputValues;
+    /** Per convolution stage, its buffers. */
+    final ConvStage.Buffers[] stages;
+    /** The first fully connected layer's input: the network input, or the last convolution's output. */
+    final INDArray denseInput;
+    /** dLoss/d(denseInput) (convolutional networks, training only). */
+    final INDArray denseInputGradient;
+    /** Heap gradients of each stage's input, index s for stage s (s >= 1), and of the dense input at the end. */
+    final float[][] stageGradients;
 
     Workspace(Mlp network, int rows, boolean training) {
         this.rows = rows;
@@ -57,6 +68,23 @@ final class Workspace {
             }
         }
         this.targets = training ? new float[rows * network.outputs()] : null;
+        List<ConvStage> convolutions = network.stages();
+        this.stages = new ConvStage.Buffers[convolutions.size()];
+        for (int s = 0; s < stages.length; s++) {
+            stages[s] = convolutions.get(s).buffers(rows, training);
+        }
+        boolean convolutional = !convolutions.isEmpty();
+        this.inputValues = convolutional ? new float[rows * network.inputs()] : null;
+        int denseInputs = network.layers().get(0).inputs();
+        this.denseInput = convolutional ? Nd4j.create(DataType.FLOAT, rows, denseInputs) : input;
+        this.denseInputGradient = convolutional && training ? Nd4j.create(DataType.FLOAT, rows, denseInputs) : null;
+        this.stageGradients = convolutional && training ? new float[convolutions.size() + 1][] : null;
+        if (stageGradients != null) {
+            for (int s = 1; s < convolutions.size(); s++) {
+                stageGradients[s] = new float[rows * convolutions.get(s).inputSize()];
+            }
+            stageGradients[convolutions.size()] = new float[rows * denseInputs];
+        }
     }
 
     /** @return the raw outputs of the last layer, on the heap */

@@ -1,0 +1,48 @@
+package io.github.nmsparse.engine;
+
+/**
+ * One convolution stage of a network: a square convolution, the network's activation, then optional max pooling.
+ *
+ * @param channels output channels
+ * @param kernel   kernel height and width
+ * @param stride   convolution stride
+ * @param padding  zero padding on each side
+ * @param pool     max-pooling window and stride; 1 for no pooling
+ */
+public record ConvSpec(int channels, int kernel, int stride, int padding, int pool) {
+
+    /** Checks the settings. */
+    public ConvSpec {
+        if (channels < 1 || kernel < 1 || stride < 1 || padding < 0 || pool < 1) {
+            throw new IllegalArgumentException("a convolution needs channels, kernel, stride and pool of at least 1 and "
+                    + "padding of at least 0, got " + channels + " channels, kernel " + kernel + ", stride " + stride
+                    + ", padding " + padding + ", pool " + pool);
+        }
+        if (padding >= kernel) {
+            throw new IllegalArgumentException("padding " + padding + " is not smaller than the kernel " + kernel);
+        }
+    }
+
+    /**
+     * @param text a stage written {@code CxK[sS][pP][/Q]} (channels, kernel, optional stride, padding and pooling),
+     *             e.g. {@code 16x3p1/2}: 16 channels, 3x3 kernel, stride 1, padding 1, 2x2 max pooling
+     * @return the stage
+     * @throws IllegalArgumentException naming what is wrong with the text
+     */
+    public static ConvSpec parse(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)x(\\d+)(?:s(\\d+))?(?:p(\\d+))?(?:/(\\d+))?")
+                .matcher(text == null ? "" : text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a convolution of the form CxK[sS][pP][/Q], e.g. 16x3p1/2");
+        }
+        return new ConvSpec(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                m.group(3) == null ? 1 : Integer.parseInt(m.group(3)), m.group(4) == null ? 0 : Integer.parseInt(m.group(4)),
+                m.group(5) == null ? 1 : Integer.parseInt(m.group(5)));
+    }
+
+    @Override
+    public String toString() {
+        return channels + "x" + kernel + (stride == 1 ? "" : "s" + stride) + (padding == 0 ? "" : "p" + padding)
+                + (pool == 1 ? "" : "/" + pool);
+    }
+}
