@@ -64,6 +64,16 @@ final class ConvStage {
         return pooledHeight * pooledWidth * spec.channels();
     }
 
+    /** @return the output height, after pooling */
+    int outputHeight() {
+        return pooledHeight;
+    }
+
+    /** @return the output width, after pooling */
+    int outputWidth() {
+        return pooledWidth;
+    }
+
     /** @return the number of output positions before pooling */
     int positions() {
         return outHeight * outWidth;

@@ -14,14 +14,50 @@ import java.util.List;
  * in-group positions: 17/32 of the dense bytes for 2:4), so this is what a model keeps in memory; dense forms are
  * built on demand.
  *
- * @param layers     the layers, input side first
- * @param activation the hidden-layer activation
+ * @param layers       the layers with weights, input side first: the convolutions' (weights {@code [out][kh][kw][in]}),
+ *                     then the fully connected ones
+ * @param activation   the hidden-layer activation
+ * @param convolutions the convolution stages, one for each of the first layers; empty for a multi-layer perceptron
+ * @param inputShape   channels, height and width of the input of a convolutional network; empty otherwise
  */
-public record NetworkSnapshot(List<LayerSnapshot> layers, Activation activation) {
+public record NetworkSnapshot(List<LayerSnapshot> layers, Activation activation, List<ConvSpec> convolutions,
+                              List<Integer> inputShape) {
 
-    /** Copies the list. */
+    /** Copies the lists and checks that the convolutions fit the layers. */
     public NetworkSnapshot {
         layers = List.copyOf(layers);
+        convolutions = List.copyOf(convolutions);
+        inputShape = List.copyOf(inputShape);
+        if (convolutions.size() > layers.size() - 1 || (!convolutions.isEmpty() && inputShape.size() != 3)) {
+            throw new IllegalArgumentException(convolutions.size() + " convolutions need at least one more layer and an "
+                    + "input shape of channels, height and width; got " + layers.size() + " layers and shape " + inputShape);
+        }
+        int channels = convolutions.isEmpty() ? 0 : inputShape.get(0);
+        for (int i = 0; i < convolutions.size(); i++) {
+            ConvSpec conv = convolutions.get(i);
+            LayerSnapshot layer = layers.get(i);
+            if (layer.outputs() != conv.channels() || layer.inputs() != conv.kernel() * conv.kernel() * channels) {
+                throw new IllegalArgumentException("convolution " + i + " (" + conv + " on " + channels + " channels) needs a "
+                        + conv.channels() + "x" + conv.kernel() * conv.kernel() * channels + " weight matrix, got "
+                        + layer.outputs() + "x" + layer.inputs());
+            }
+            channels = conv.channels();
+        }
+    }
+
+    /**
+     * A multi-layer perceptron's weights.
+     *
+     * @param layers     the layers, input side first
+     * @param activation the hidden-layer activation
+     */
+    public NetworkSnapshot(List<LayerSnapshot> layers, Activation activation) {
+        this(layers, activation, List.of(), List.of());
+    }
+
+    /** @return whether the network starts with convolutions */
+    public boolean convolutional() {
+        return !convolutions.isEmpty();
     }
 
     /**
@@ -30,20 +66,37 @@ public record NetworkSnapshot(List<LayerSnapshot> layers, Activation activation)
      */
     public static NetworkSnapshot of(Mlp network) {
         List<LayerSnapshot> layers = new ArrayList<>();
-        for (Layer layer : network.layers()) {
+        for (Layer layer : network.allLayers()) {
             NMPattern pattern = layer.sparse() == null ? null : layer.sparse().layout().pattern();
             layers.add(new LayerSnapshot(layer.inputs(), layer.outputs(), layer.inferenceWeights(), layer.biases(), pattern));
         }
-        return new NetworkSnapshot(layers, network.activation());
+        List<ConvSpec> convolutions = network.stages().stream().map(ConvStage::spec).toList();
+        List<Integer> shape = network.stages().isEmpty() ? List.of()
+                : java.util.Arrays.stream(network.stages().get(0).inputShape()).boxed().toList();
+        return new NetworkSnapshot(layers, network.activation(), convolutions, shape);
     }
 
     /** @return a dense network that computes the same predictions, built from the compressed layers now */
     public Mlp toNetwork() {
-        List<Layer> built = new ArrayList<>();
-        for (LayerSnapshot layer : layers) {
-            built.add(new Layer(layer.inputs(), layer.outputs(), layer.weights(), layer.biases, null));
+        List<ConvStage> stages = new ArrayList<>();
+        List<Layer> dense = new ArrayList<>();
+        int channels = convolutional() ? inputShape.get(0) : 0;
+        int height = convolutional() ? inputShape.get(1) : 0;
+        int width = convolutional() ? inputShape.get(2) : 0;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSnapshot layer = layers.get(i);
+            Layer built = new Layer(layer.inputs(), layer.outputs(), layer.weights(), layer.biases, null);
+            if (i < convolutions.size()) {
+                ConvStage stage = new ConvStage(built, convolutions.get(i), channels, height, width, i == 0);
+                stages.add(stage);
+                channels = stage.spec().channels();
+                height = stage.outputHeight();
+                width = stage.outputWidth();
+            } else {
+                dense.add(built);
+            }
         }
-        return new Mlp(built, activation);
+        return new Mlp(stages, dense, activation);
     }
 
     /** @return the bytes the weights and biases take in this form */

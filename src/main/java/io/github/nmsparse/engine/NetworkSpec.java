@@ -82,10 +82,8 @@ public final class NetworkSpec {
             ConvStage stage = new ConvStage(layer, conv, channels, height, imageWidth, stages.isEmpty());
             stages.add(stage);
             channels = conv.channels();
-            height = (height + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1;
-            imageWidth = (imageWidth + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1;
-            height /= conv.pool();
-            imageWidth /= conv.pool();
+            height = stage.outputHeight();
+            imageWidth = stage.outputWidth();
         }
         List<Layer> layers = new ArrayList<>();
         int width = stages.isEmpty() ? inputs : stages.get(stages.size() - 1).outputSize();

@@ -9,22 +9,41 @@ import org.tribuo.Output;
 import java.util.Arrays;
 
 /**
- * Turns Tribuo's sparse feature vectors into dense, scaled network input rows. Features the model does not know
- * are ignored; values that are not finite are refused with the feature's name.
+ * Turns Tribuo's sparse feature vectors into dense, scaled network input rows. Each known feature has a column:
+ * its id for a multi-layer perceptron, its pixel for a convolutional network (see {@link ImageFeatures}), where
+ * columns no feature names stay 0. Features the model does not know are ignored; values that are not finite are
+ * refused with the feature's name.
  */
 final class FeatureEncoder {
 
     private final ImmutableFeatureMap featureMap;
     private final float[] shift;
     private final float[] scale;
+    private final int[] columns;
+    private final int width;
 
     FeatureEncoder(ImmutableFeatureMap featureMap, float[] shift, float[] scale) {
-        if (shift.length != featureMap.size() || scale.length != featureMap.size()) {
+        this(featureMap, shift, scale, ImageFeatures.identity(featureMap.size()), featureMap.size());
+    }
+
+    /**
+     * @param columns each feature id's column in the input row
+     * @param width   the input row's width
+     */
+    FeatureEncoder(ImmutableFeatureMap featureMap, float[] shift, float[] scale, int[] columns, int width) {
+        if (shift.length != featureMap.size() || scale.length != featureMap.size() || columns.length != featureMap.size()) {
             throw new IllegalArgumentException("scaling for " + shift.length + " features, but the feature map has " + featureMap.size());
         }
         this.featureMap = featureMap;
         this.shift = shift.clone();
         this.scale = scale.clone();
+        this.columns = columns.clone();
+        this.width = width;
+    }
+
+    /** @return this encoder's scaling, placing features into the pixels of an image of the given shape */
+    FeatureEncoder forImage(int[] shape) {
+        return new FeatureEncoder(featureMap, shift, scale, ImageFeatures.columns(featureMap, shape), shape[0] * shape[1] * shape[2]);
     }
 
     /**
@@ -84,14 +103,17 @@ final class FeatureEncoder {
      * @throws IllegalArgumentException when a known feature's value is NaN or infinite
      */
     int encode(Example<?> example, int index, float[] row, int offset) {
+        if (width != shift.length) {
+            Arrays.fill(row, offset, offset + width, 0f);
+        }
         for (int id = 0; id < shift.length; id++) {
-            row[offset + id] = -shift[id] * scale[id];
+            row[offset + columns[id]] = -shift[id] * scale[id];
         }
         int known = 0;
         for (Feature feature : example) {
             int id = featureMap.getID(feature.getName());
             if (id >= 0) {
-                row[offset + id] = (float) ((requireFinite(feature, index) - shift[id]) * scale[id]);
+                row[offset + columns[id]] = (float) ((requireFinite(feature, index) - shift[id]) * scale[id]);
                 known++;
             }
         }
@@ -107,9 +129,14 @@ final class FeatureEncoder {
         return value;
     }
 
-    /** @return the number of input features */
+    /** @return the width of an input row */
     int width() {
-        return shift.length;
+        return width;
+    }
+
+    /** @return each feature id's column in the input row */
+    int[] columns() {
+        return columns.clone();
     }
 
     float[] shift() {

@@ -10,7 +10,9 @@ import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.core.NMValidity;
 import io.github.nmsparse.engine.Activation;
+import io.github.nmsparse.engine.ConvSpec;
 import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.tribuo.protos.ConvolutionProto;
 import io.github.nmsparse.tribuo.protos.LayerProto;
 import io.github.nmsparse.tribuo.protos.NMSparseModelProto;
 import org.tribuo.Output;
@@ -59,6 +61,11 @@ final class ModelFormat {
         }
         for (NetworkSnapshot.LayerSnapshot layer : model.snapshot().layers()) {
             proto.addLayers(writeLayer(layer, compress));
+        }
+        proto.addAllInputShape(model.snapshot().inputShape());
+        for (ConvSpec conv : model.snapshot().convolutions()) {
+            proto.addConvolutions(ConvolutionProto.newBuilder().setChannels(conv.channels()).setKernel(conv.kernel())
+                    .setStride(conv.stride()).setPadding(conv.padding()).setPool(conv.pool()));
         }
         return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(NMSparseModel.class.getName())
                 .setSerializedData(Any.pack(proto.build())).build();
@@ -118,8 +125,37 @@ final class ModelFormat {
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown activation '" + proto.getActivation() + "'"));
         require(proto.getLayersCount() >= 1, "the model has no layers");
         List<NetworkSnapshot.LayerSnapshot> layers = new ArrayList<>();
+        List<ConvSpec> convolutions = new ArrayList<>();
+        List<Integer> shape = proto.getInputShapeList();
         int width = features;
-        for (int i = 0; i < proto.getLayersCount(); i++) {
+        if (proto.getConvolutionsCount() > 0) {
+            require(shape.size() == 3 && shape.stream().allMatch(d -> d >= 1 && d <= 1 << 16)
+                            && (long) shape.get(0) * shape.get(1) * shape.get(2) <= MAX_LAYER_WEIGHTS,
+                    "a convolutional model needs an input shape of channels, height and width, got " + shape);
+            require(proto.getConvolutionsCount() < proto.getLayersCount(), "the model has " + proto.getConvolutionsCount()
+                    + " convolutions but only " + proto.getLayersCount() + " layers");
+            int channels = shape.get(0);
+            int height = shape.get(1);
+            int imageWidth = shape.get(2);
+            for (int i = 0; i < proto.getConvolutionsCount(); i++) {
+                ConvolutionProto c = proto.getConvolutions(i);
+                ConvSpec conv = new ConvSpec(c.getChannels(), c.getKernel(), c.getStride(), c.getPadding(), c.getPool());
+                convolutions.add(conv);
+                LayerProto layer = proto.getLayers(i);
+                require(layer.getInputs() == conv.kernel() * conv.kernel() * channels && layer.getOutputs() == conv.channels(),
+                        "convolution " + i + " (" + conv + " on " + channels + " channels) has a " + layer.getOutputs() + "x"
+                                + layer.getInputs() + " weight matrix");
+                layers.add(readLayer(i, layer));
+                height = ((height + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1) / conv.pool();
+                imageWidth = ((imageWidth + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1) / conv.pool();
+                require(height >= 1 && imageWidth >= 1, "convolution " + i + " leaves no output");
+                channels = conv.channels();
+            }
+            width = channels * height * imageWidth;
+        } else {
+            require(shape.isEmpty(), "a model without convolutions has an input shape " + shape);
+        }
+        for (int i = convolutions.size(); i < proto.getLayersCount(); i++) {
             LayerProto layer = proto.getLayers(i);
             require(layer.getInputs() == width, "layer " + i + " takes " + layer.getInputs() + " inputs, but "
                     + width + " reach it");
@@ -129,7 +165,14 @@ final class ModelFormat {
         require(width == carrier.outputDomain().size(), "the last layer gives " + width + " outputs for an output domain of "
                 + carrier.outputDomain().size());
         return new NMSparseModel<>(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
-                adapter, new FeatureEncoder(carrier.featureDomain(), shift, scale), new NetworkSnapshot(layers, activation));
+                adapter, encoder(carrier, shift, scale, shape, convolutions), new NetworkSnapshot(layers, activation, convolutions,
+                convolutions.isEmpty() ? List.of() : shape));
+    }
+
+    private static FeatureEncoder encoder(ModelDataCarrier<?> carrier, float[] shift, float[] scale, List<Integer> shape,
+                                          List<ConvSpec> convolutions) {
+        FeatureEncoder encoder = new FeatureEncoder(carrier.featureDomain(), shift, scale);
+        return convolutions.isEmpty() ? encoder : encoder.forImage(shape.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static NetworkSnapshot.LayerSnapshot readLayer(int i, LayerProto layer) {

@@ -49,7 +49,10 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     private final OutputAdapter<T> adapter;
     private final FeatureEncoder encoder;
     private final NetworkSnapshot snapshot;
+    /** The N:M kernel of a multi-layer perceptron; null for a convolutional network. */
     private final SparseInference sparseKernel;
+    /** A convolutional network's dense form, built at the first prediction. */
+    private transient Mlp convolutionalNetwork;
 
     NMSparseModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
                   ImmutableOutputInfo<T> outputIDInfo, OutputAdapter<T> adapter, FeatureEncoder encoder,
@@ -58,27 +61,35 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         this.adapter = adapter;
         this.encoder = encoder;
         this.snapshot = snapshot;
-        this.sparseKernel = new SparseInference(snapshot);
+        this.sparseKernel = snapshot.convolutional() ? null : new SparseInference(snapshot);
     }
 
     @Override
     public Prediction<T> predict(Example<T> example) {
-        return predictBlock(List.of(example), 0, null).get(0);
+        return predictBlock(List.of(example), 0, sparseKernel == null ? convolutionalNetwork() : null).get(0);
+    }
+
+    private synchronized Mlp convolutionalNetwork() {
+        if (convolutionalNetwork == null) {
+            convolutionalNetwork = snapshot.toNetwork();
+        }
+        return convolutionalNetwork;
     }
 
     /**
      * Predicts up to {@value #SPARSE_KERNEL_ROWS} examples with the N:M kernel and larger batches with a dense
-     * network built for this call only, so that the model itself holds nothing but the compressed layers.
+     * network built for this call only, so that the model itself holds nothing but the compressed layers. A
+     * convolutional network always runs dense on ND4J, with its dense form kept after the first prediction.
      */
     @Override
     protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
         List<Example<T>> all = new ArrayList<>();
         examples.forEach(all::add);
-        Mlp dense = all.size() > SPARSE_KERNEL_ROWS ? snapshot.toNetwork() : null;
+        Mlp dense = sparseKernel == null ? convolutionalNetwork() : all.size() > SPARSE_KERNEL_ROWS ? snapshot.toNetwork() : null;
         List<Prediction<T>> predictions = new ArrayList<>(all.size());
         for (int first = 0; first < all.size(); first += PREDICTION_BLOCK) {
             List<Example<T>> block = all.subList(first, Math.min(all.size(), first + PREDICTION_BLOCK));
-            predictions.addAll(predictBlock(block, first, block.size() > SPARSE_KERNEL_ROWS ? dense : null));
+            predictions.addAll(predictBlock(block, first, block.size() > SPARSE_KERNEL_ROWS || sparseKernel == null ? dense : null));
         }
         return predictions;
     }
@@ -91,7 +102,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         for (int r = 0; r < rows; r++) {
             used[r] = encoder.encode(block.get(r), first + r, features, r * inputs);
             if (used[r] == 0) {
-                throw new IllegalArgumentException("example " + (first + r) + " has none of the model's " + inputs
+                throw new IllegalArgumentException("example " + (first + r) + " has none of the model's " + featureIDMap.size()
                         + " features, so it cannot be predicted");
             }
         }
@@ -106,13 +117,18 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     }
 
     /**
-     * Ranks input features by the L2 norm of their first-layer weights, the share of the network they feed.
+     * Ranks input features by the L2 norm of their first-layer weights, the share of the network they feed; a
+     * convolutional network gives an empty map, since its first weights are shared by every pixel.
      *
      * @param n how many to return; a negative number returns all
      * @return the ranking under {@link Model#ALL_OUTPUTS}
      */
     @Override
     public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
+        if (snapshot.convolutional()) {
+            // A convolution shares its weights over all pixels: no weight belongs to one feature.
+            return Map.of();
+        }
         NetworkSnapshot.LayerSnapshot first = snapshot.layers().get(0);
         float[] weights = first.weights();
         List<Pair<String, Double>> ranking = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.Activation;
 import io.github.nmsparse.engine.AdamW;
 import io.github.nmsparse.engine.CheckpointPolicy;
+import io.github.nmsparse.engine.ConvSpec;
 import io.github.nmsparse.engine.NetworkSnapshot;
 import io.github.nmsparse.engine.NetworkSpec;
 import io.github.nmsparse.engine.NetworkTrainer;
@@ -69,6 +70,12 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Config(description = "ASP only: share of the epochs trained dense before pruning once to N:M.")
     private double aspDenseFraction = 0.5;
 
+    @Config(description = "Convolutional networks only: the input's channels, height and width; features are named by pixel index.")
+    private int[] inputShape = {};
+
+    @Config(description = "Convolution stages before the hidden layers, each CxK[sS][pP][/Q] (e.g. 16x3p1/2); empty for a plain MLP.")
+    private List<String> convolutions = List.of();
+
     @Config(description = "Hidden layer widths, input side first.")
     private int[] hiddenSizes = {256, 128};
 
@@ -111,6 +118,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     private SplittableRandom rng;
     private int trainInvocationCounter;
     private NMPattern parsedPattern;
+    private ConvSpec[] parsedConvolutions;
 
     /** For OLCUT. */
     private NMSparseTrainer() {
@@ -140,6 +148,19 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             throw new PropertyException(e, "", "pattern", e.getMessage());
         }
         require(method != null, "method", "must be one of " + Arrays.toString(TrainingMethod.values()));
+        require(convolutions != null, "convolutions", "must be a list");
+        parsedConvolutions = new ConvSpec[convolutions.size()];
+        for (int i = 0; i < convolutions.size(); i++) {
+            try {
+                parsedConvolutions[i] = ConvSpec.parse(convolutions.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new PropertyException(e, "", "convolutions", "convolutions " + e.getMessage());
+            }
+        }
+        require(inputShape != null && (inputShape.length == 0 || (inputShape.length == 3 && Arrays.stream(inputShape).allMatch(d -> d >= 1))),
+                "inputShape", "must be empty or channels, height and width of at least 1, got " + Arrays.toString(inputShape));
+        require(convolutions.isEmpty() || inputShape.length == 3, "inputShape",
+                "must give channels, height and width when there are convolutions");
         require(activation != null, "activation", "must be one of " + Arrays.toString(Activation.values()));
         require(optimizer != null, "optimizer", "must be one of " + Arrays.toString(OptimizerType.values()));
         require(featureScaling != null, "featureScaling", "must be one of " + Arrays.toString(FeatureScaling.values()));
@@ -226,12 +247,21 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             trainInvocationCounter++;
         }
         FeatureEncoder encoder = FeatureEncoder.fit(examples, featureMap, featureScaling);
+        if (parsedConvolutions.length > 0) {
+            encoder = encoder.forImage(inputShape);
+        }
         TrainingData data = encode(examples, encoder, outputInfo);
         if (batchSize > examples.size()) {
             throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + examples.size()
                     + " training examples; set it to at most " + examples.size());
         }
-        NetworkSpec spec = NetworkSpec.builder().inputs(featureMap.size()).hiddenSizes(hiddenSizes)
+        NetworkSpec.Builder architecture = NetworkSpec.builder();
+        if (parsedConvolutions.length > 0) {
+            architecture.inputShape(inputShape[0], inputShape[1], inputShape[2]).convolutions(parsedConvolutions);
+        } else {
+            architecture.inputs(featureMap.size());
+        }
+        NetworkSpec spec = architecture.hiddenSizes(hiddenSizes)
                 .outputs(outputInfo.size()).activation(activation).pattern(parsedPattern)
                 .sparseOutput(sparseOutputLayer).build();
         TrainingPlan plan = TrainingPlan.builder().method(method, new TrainingMethod.Settings(lambdaW, aspDenseFraction))
@@ -307,7 +337,9 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
 
     @Override
     public String toString() {
-        return "NMSparseTrainer(method=" + method + ", pattern=" + pattern + ", hiddenSizes=" + Arrays.toString(hiddenSizes)
+        return "NMSparseTrainer(method=" + method + ", pattern=" + pattern
+                + (convolutions.isEmpty() ? "" : ", inputShape=" + Arrays.toString(inputShape) + ", convolutions=" + convolutions)
+                + ", hiddenSizes=" + Arrays.toString(hiddenSizes)
                 + ", activation=" + activation + ", epochs=" + epochs + ", optimizer=" + optimizer + ", lr=" + learningRate + ")";
     }
 
@@ -321,6 +353,19 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
 
         private Builder(OutputAdapter<T> outputAdapter) {
             trainer.outputAdapter = outputAdapter;
+        }
+
+        /**
+         * Makes the network convolutional.
+         *
+         * @param shape  the input's channels, height and width
+         * @param stages the convolution stages, each {@code CxK[sS][pP][/Q]}, e.g. "16x3p1/2"
+         */
+        public Builder<T> convolutions(int[] shape, String... stages) {
+            requireUnbuilt();
+            trainer.inputShape = shape.clone();
+            trainer.convolutions = List.of(stages);
+            return this;
         }
 
         /** @param pattern the N:M pattern, e.g. "2:4" */

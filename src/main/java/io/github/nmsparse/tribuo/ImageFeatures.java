@@ -1,0 +1,106 @@
+package io.github.nmsparse.tribuo;
+
+import org.tribuo.ImmutableFeatureMap;
+
+import java.util.Arrays;
+
+/**
+ * Where each feature goes in an image input of {@code channels x height x width}, pixel index {@code (c * height +
+ * h) * width + w}. Two namings are understood:
+ * <ul>
+ * <li>features named by pixel index, optionally after a prefix all names share: Tribuo's IDX reader names pixels
+ * 000 to 783 this way, and leaves out pixels that are zero in every image, which then stay 0;</li>
+ * <li>exactly one feature per pixel, whose names sort in pixel order, such as datasets/digits' px00 to px77 (row,
+ * then column).</li>
+ * </ul>
+ * Anything else is refused with an error that says how to name the features.
+ */
+final class ImageFeatures {
+
+    private ImageFeatures() {
+    }
+
+    /**
+     * @param features the feature domain
+     * @param shape    channels, height and width
+     * @return for each feature id, its index in the image
+     * @throws IllegalArgumentException when the features cannot be placed in the image
+     */
+    static int[] columns(ImmutableFeatureMap features, int[] shape) {
+        int size = shape[0] * shape[1] * shape[2];
+        int[] byIndex = byPixelIndex(features, size);
+        if (byIndex != null) {
+            return byIndex;
+        }
+        if (features.size() == size) {
+            return byNameOrder(features);
+        }
+        throw new IllegalArgumentException("the " + features.size() + " features cannot be placed in a " + shape[0] + "x"
+                + shape[1] + "x" + shape[2] + " input: name them by pixel index, 0 to " + (size - 1) + " (channel-major, "
+                + "then rows), optionally after a prefix they all share, as Tribuo's IDX reader does; or give exactly "
+                + size + " features whose names sort in that order");
+    }
+
+    /** @return each feature's rank in name order */
+    private static int[] byNameOrder(ImmutableFeatureMap features) {
+        Integer[] ids = new Integer[features.size()];
+        Arrays.setAll(ids, i -> i);
+        Arrays.sort(ids, java.util.Comparator.comparing(id -> features.get(id).getName()));
+        int[] columns = new int[ids.length];
+        for (int rank = 0; rank < ids.length; rank++) {
+            columns[ids[rank]] = rank;
+        }
+        return columns;
+    }
+
+    /** @return each feature's pixel when every name is a distinct pixel index after a common prefix, else null */
+    private static int[] byPixelIndex(ImmutableFeatureMap features, int size) {
+        String prefix = commonPrefix(features);
+        int[] columns = new int[features.size()];
+        boolean[] used = new boolean[size];
+        for (int id = 0; id < features.size(); id++) {
+            int pixel;
+            try {
+                pixel = Integer.parseInt(features.get(id).getName().substring(prefix.length()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (pixel < 0 || pixel >= size || used[pixel]) {
+                return null;
+            }
+            used[pixel] = true;
+            columns[id] = pixel;
+        }
+        return columns;
+    }
+
+    /** @return the longest prefix of non-digits that every feature name starts with */
+    private static String commonPrefix(ImmutableFeatureMap features) {
+        String prefix = null;
+        for (int id = 0; id < features.size(); id++) {
+            String name = features.get(id).getName();
+            int digits = 0;
+            while (digits < name.length() && !Character.isDigit(name.charAt(digits))) {
+                digits++;
+            }
+            String own = name.substring(0, digits);
+            if (prefix == null) {
+                prefix = own;
+            } else {
+                int common = 0;
+                while (common < Math.min(prefix.length(), own.length()) && prefix.charAt(common) == own.charAt(common)) {
+                    common++;
+                }
+                prefix = prefix.substring(0, common);
+            }
+        }
+        return prefix == null ? "" : prefix;
+    }
+
+    /** @return the identity mapping of a plain multi-layer perceptron's input */
+    static int[] identity(int features) {
+        int[] columns = new int[features];
+        Arrays.setAll(columns, i -> i);
+        return columns;
+    }
+}

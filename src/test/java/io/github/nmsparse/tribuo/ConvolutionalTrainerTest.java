@@ -1,0 +1,118 @@
+package io.github.nmsparse.tribuo;
+
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.nmsparse.engine.ConvSpec;
+import io.github.nmsparse.engine.EpochRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tribuo.Dataset;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.Model;
+import org.tribuo.MutableDataset;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.datasource.IDXDataSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Convolutional networks through the Tribuo trainer: training, image features, saving and settings. */
+class ConvolutionalTrainerTest {
+
+    private static NMSparseModel<Label> cnn;
+
+    private static NMSparseTrainer.Builder<Label> digitsCnn() {
+        return NMSparseTrainer.builder(new LabelAdapter()).convolutions(new int[] {1, 8, 8}, "8x3p1/2").hiddenSizes(32)
+                .epochs(10).batchSize(64).learningRate(5e-3);
+    }
+
+    @BeforeAll
+    static void train() {
+        cnn = digitsCnn().build().train(ShippedData.digits("train"));
+    }
+
+    @Test
+    void anSrSteCnnLearnsTheDigitsWithEveryConvolutionNMValid() {
+        double accuracy = new LabelEvaluator().evaluate(cnn, ShippedData.digits("test")).accuracy();
+        assertTrue(accuracy >= 0.9, "test accuracy " + accuracy);
+        assertEquals(List.of(new ConvSpec(8, 3, 1, 1, 2)), cnn.snapshot().convolutions());
+        assertEquals(List.of(1, 8, 8), cnn.snapshot().inputShape());
+        var layers = SparsityProvenance.layers(cnn.getProvenance());
+        assertEquals("8x9", layers.get(0).get("shape"), "3x3 kernel over 1 channel");
+        layers.stream().filter(l -> (Boolean) l.get("sparse")).forEach(l -> assertEquals(true, l.get("nmValid"), l.toString()));
+        for (EpochRecord r : cnn.history()) {
+            assertEquals(2, r.layerSad().size(), "SAD covers the convolution and the hidden layer");
+        }
+        assertTrue(cnn.getTopFeatures(5).isEmpty(), "a convolution has no per-feature weights");
+    }
+
+    @Test
+    void saveThenLoadKeepsPredictions() throws Exception {
+        NMSparseModel<?> loaded = NMSparseModel.deserializeFromProto(cnn.serialize().getVersion(), cnn.serialize().getClassName(),
+                cnn.serialize().getSerializedData());
+        assertEquals(cnn.snapshot().convolutions(), loaded.snapshot().convolutions());
+        @SuppressWarnings("unchecked")
+        Model<Label> typed = (Model<Label>) loaded;
+        List<Prediction<Label>> before = cnn.predict(ShippedData.digits("test"));
+        List<Prediction<Label>> after = typed.predict(ShippedData.digits("test"));
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(before.get(i).getOutputScores(), after.get(i).getOutputScores(), "example " + i);
+        }
+        assertEquals(before.get(3).getOutputScores(), typed.predict(ShippedData.digits("test").getExample(3)).getOutputScores(),
+                "one example runs the same network as a batch");
+        assertEquals(cnn.getProvenance().getTrainerProvenance(), Reproducer.rebuildTrainer(cnn.getProvenance().getTrainerProvenance())
+                .getProvenance(), "the trainer, convolutions included, is rebuilt from provenance");
+    }
+
+    @Test
+    void idxPixelsAreNamedByIndexSoSortingByNameGivesRowMajorOrder() throws Exception {
+        Dataset<Label> mnist = new MutableDataset<>(new IDXDataSource<>(Path.of("datasets/mnist-10k/test-images-idx3-ubyte.gz"),
+                Path.of("datasets/mnist-10k/test-labels-idx1-ubyte.gz"), new LabelFactory()));
+        ImmutableFeatureMap features = mnist.getFeatureIDMap();
+        assertTrue(features.size() < 784, "the reader leaves out pixels that are zero in every image: " + features.size());
+        int[] columns = ImageFeatures.columns(features, new int[] {1, 28, 28});
+        List<String> names = new ArrayList<>();
+        for (int id = 0; id < features.size(); id++) {
+            String name = features.get(id).getName();
+            assertEquals(Integer.parseInt(name), columns[id], name);
+            names.add(name);
+        }
+        List<String> byName = new ArrayList<>(names);
+        byName.sort(null);
+        List<String> byPixel = new ArrayList<>(names);
+        byPixel.sort(java.util.Comparator.comparingInt(Integer::parseInt));
+        assertEquals(byPixel, byName, "zero-padded names sort in row-major pixel order");
+    }
+
+    @Test
+    void digitsNamedByRowAndColumnGoToTheirPixels() {
+        ImmutableFeatureMap features = ShippedData.digits("train").getFeatureIDMap();
+        int[] columns = ImageFeatures.columns(features, new int[] {1, 8, 8});
+        assertEquals(1 * 8 + 7, columns[features.getID("px17")], "px17 is row 1, column 7");
+        assertEquals(63, columns[features.getID("px77")]);
+    }
+
+    @Test
+    void featuresThatDoNotFitTheShapeAreRefusedWithHowToNameThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
+                .convolutions(new int[] {1, 7, 7}, "4x3").hiddenSizes(8).epochs(1).build().train(ShippedData.digits("train")));
+        assertTrue(e.getMessage().contains("the 64 features cannot be placed in a 1x7x7 input") && e.getMessage().contains("pixel index"),
+                e.getMessage());
+        PropertyException bad = assertThrows(PropertyException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
+                .convolutions(new int[] {1, 8, 8}, "8x3q").build());
+        assertTrue(bad.getMessage().contains("convolutions") && bad.getMessage().contains("CxK"), bad.getMessage());
+        PropertyException shape = assertThrows(PropertyException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
+                .convolutions(new int[] {1, 8}, "8x3").build());
+        assertTrue(shape.getMessage().contains("inputShape"), shape.getMessage());
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
+                .convolutions(new int[] {1, 8, 8}, "8x9").hiddenSizes(8).epochs(1).build().train(ShippedData.digits("train")));
+        assertTrue(tooBig.getMessage().contains("does not fit an input of 1x8x8"), tooBig.getMessage());
+    }
+}
