@@ -95,6 +95,30 @@ class OnnxExportTest {
     }
 
     @Test
+    void convolutionalNetworksAgreeWithOnnxRuntime() throws Exception {
+        // Two stages (one pooled, one strided without pooling), standardized inputs, and each activation.
+        for (Activation activation : Activation.values()) {
+            NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter())
+                    .convolutions(new int[] {1, 8, 8}, "4x3p1/2", "8x3s2p1").hiddenSizes(16).activation(activation)
+                    .featureScaling(FeatureScaling.STANDARDIZE).epochs(2).batchSize(64).build().train(ShippedData.digits("train"));
+            assertAgrees(model, ShippedData.digits("test"), 1e-5, (p, name) -> p.getOutputScores().get(name).getScore(),
+                    (m, id) -> m.getOutputIDInfo().getOutput(id).getLabel());
+        }
+    }
+
+    @Test
+    void theCnnOnMnistWithItsMissingPixelsAgreesWithOnnxRuntime() throws Exception {
+        org.tribuo.classification.LabelFactory factory = new org.tribuo.classification.LabelFactory();
+        Dataset<Label> test = new org.tribuo.MutableDataset<>(new org.tribuo.datasource.IDXDataSource<>(
+                java.nio.file.Path.of("datasets/mnist-10k/test-images-idx3-ubyte.gz"),
+                java.nio.file.Path.of("datasets/mnist-10k/test-labels-idx1-ubyte.gz"), factory));
+        NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter()).convolutions(new int[] {1, 28, 28}, "4x3p1/2")
+                .hiddenSizes(16).epochs(1).build().train(test);
+        assertAgrees(model, test, 1e-5, (p, name) -> p.getOutputScores().get(name).getScore(),
+                (m, id) -> m.getOutputIDInfo().getOutput(id).getLabel());
+    }
+
+    @Test
     void regressionAgreesWithOnnxRuntime() throws Exception {
         NMSparseModel<Regressor> model = NMSparseTrainer.builder(new RegressorAdapter()).hiddenSizes(32, 16).epochs(10)
                 .featureScaling(FeatureScaling.STANDARDIZE).build().train(ShippedData.diabetes("train"));
