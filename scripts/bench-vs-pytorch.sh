@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs this project's training-step benchmark and its PyTorch peer on the same machine, one after the other.
+# Runs this project's training-step and CNN epoch benchmarks and their PyTorch peers on the same machine, one after the other.
 # Not part of CI: it installs Debian's python3-torch (about 1 GB) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +13,7 @@ mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.git
   2>&1 | sed -n '/GEMM peak in this run/,$p'
 echo "== PyTorch peer"
 /usr/bin/python3 scripts/pytorch_peer.py
+echo "== tribuo-nmsparse CNN: seconds per epoch"
+mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.CnnEpochBenchmark 2>&1 | grep '^|'
+echo "== PyTorch CNN peer"
+/usr/bin/python3 scripts/pytorch_cnn_peer.py
