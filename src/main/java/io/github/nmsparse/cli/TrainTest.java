@@ -74,6 +74,12 @@ public final class TrainTest {
         @Option(longName = "hidden", usage = "Override the hidden widths, comma-separated, e.g. 256,128.")
         public int[] hidden;
         /** Override. */
+        @Option(longName = "convolutions", usage = "Override the convolution stages, comma-separated, each CxK[sS][pP][bn][/Q], e.g. 16x3p1bn/2,32x3p1/2.")
+        public List<String> convolutions;
+        /** Override. */
+        @Option(longName = "input-shape", usage = "Override the input shape of a convolutional network: channels,height,width.")
+        public int[] inputShape;
+        /** Override. */
         @Option(longName = "lambda-w", usage = "Override SR-STE's lambda_w.")
         public String lambdaW;
         /** Override. */
@@ -150,6 +156,13 @@ public final class TrainTest {
             put(overrides, "sparseOutputLayer", sparseOutputLayer);
             put(overrides, "aspDenseFraction", aspDenseFraction);
             put(overrides, "featureScaling", featureScaling);
+            if (convolutions != null) {
+                overrides.put("convolutions", ListProperty.createFromStringList(convolutions));
+            }
+            if (inputShape != null) {
+                overrides.put("inputShape", ListProperty.createFromStringList(Arrays.stream(inputShape)
+                        .mapToObj(Integer::toString).toList()));
+            }
             if (hidden != null) {
                 overrides.put("hiddenSizes", ListProperty.createFromStringList(Arrays.stream(hidden)
                         .mapToObj(Integer::toString).toList()));

@@ -27,9 +27,11 @@ final class ConvStage {
     private final int outWidth;
     private final int pooledHeight;
     private final int pooledWidth;
+    private final BatchNorm norm;
 
     ConvStage(Layer layer, ConvSpec spec, int inChannels, int inHeight, int inWidth, boolean channelsFirstInput) {
         this.layer = layer;
+        this.norm = spec.batchNorm() ? new BatchNorm(spec.channels()) : null;
         this.spec = spec;
         this.inChannels = inChannels;
         this.inHeight = inHeight;
@@ -83,6 +85,11 @@ final class ConvStage {
         return layer;
     }
 
+    /** @return the stage's batch normalization, or null */
+    BatchNorm norm() {
+        return norm;
+    }
+
     ConvSpec spec() {
         return spec;
     }
@@ -102,6 +109,11 @@ final class ConvStage {
         final float[] a;
         final float[] pooled;
         final int[] argMax;
+        /** Batch normalization: its output (the activation's input), the normalized values, 1 / std per channel. */
+        final float[] normalizedOutput;
+        final float[] normalized;
+        final float[] inverseStd;
+        final boolean training;
         final float[] unpooledGradient;
         final INDArray zGradient;
         final INDArray patchGradient;
@@ -116,6 +128,10 @@ final class ConvStage {
             this.z = new float[Math.toIntExact(positions * spec.channels())];
             this.a = new float[z.length];
             this.pooled = spec.pool() == 1 ? a : new float[rows * outputSize()];
+            this.training = training;
+            this.normalizedOutput = norm == null ? null : new float[z.length];
+            this.normalized = norm == null || !training ? null : new float[z.length];
+            this.inverseStd = norm == null ? null : new float[spec.channels()];
             this.argMax = spec.pool() == 1 ? null : new int[pooled.length];
             this.unpooledGradient = training && spec.pool() > 1 ? new float[z.length] : null;
             this.zGradient = training ? Nd4j.create(DataType.FLOAT, positions, spec.channels()) : null;
@@ -146,7 +162,17 @@ final class ConvStage {
                 b.z[p + c] += bias[c];
             }
         }
-        activation.forward(b.z, b.a, b.z.length);
+        float[] activationInput = b.z;
+        if (norm != null) {
+            int positions = b.z.length / channels;
+            if (b.training) {
+                norm.forwardTraining(b.z, b.normalized, b.normalizedOutput, b.inverseStd, positions);
+            } else {
+                norm.forwardInference(b.z, b.normalizedOutput, positions);
+            }
+            activationInput = b.normalizedOutput;
+        }
+        activation.forward(activationInput, b.a, b.z.length);
         if (spec.pool() > 1) {
             maxPool(b);
         }
@@ -170,7 +196,10 @@ final class ConvStage {
         } else {
             grad = outputGradient;
         }
-        activation.backward(b.z, b.a, grad, grad.length);
+        activation.backward(norm == null ? b.z : b.normalizedOutput, b.a, grad, b.z.length);
+        if (norm != null) {
+            norm.backward(grad, b.normalized, b.inverseStd, b.z.length / spec.channels());
+        }
         b.zGradient.data().asNioFloat().put(0, grad, 0, b.z.length);
         Nd4j.gemm(b.zGradient, b.patches, layer.weightGradient(), true, false, 1.0, 0.0);
         float[] biasGradient = layer.biasGradient();

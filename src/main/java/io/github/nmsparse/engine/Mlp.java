@@ -53,6 +53,13 @@ public final class Mlp {
             parameters.add(new Parameter(FloatBuffer.wrap(layer.biasValues()), FloatBuffer.wrap(layer.biasGradient()),
                     1, layer.outputs(), false, null));
         }
+        for (ConvStage stage : stages) {
+            BatchNorm norm = stage.norm();
+            if (norm != null) {
+                parameters.add(new Parameter(FloatBuffer.wrap(norm.gamma), FloatBuffer.wrap(norm.gammaGradient), 1, norm.channels, false, null));
+                parameters.add(new Parameter(FloatBuffer.wrap(norm.beta), FloatBuffer.wrap(norm.betaGradient), 1, norm.channels, false, null));
+            }
+        }
     }
 
     /** @return the fully connected layers, input first */

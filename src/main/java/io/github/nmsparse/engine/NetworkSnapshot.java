@@ -66,11 +66,19 @@ public record NetworkSnapshot(List<LayerSnapshot> layers, Activation activation,
      */
     public static NetworkSnapshot of(Mlp network) {
         List<LayerSnapshot> layers = new ArrayList<>();
-        for (Layer layer : network.allLayers()) {
+        List<Layer> all = network.allLayers();
+        for (int i = 0; i < all.size(); i++) {
+            Layer layer = all.get(i);
             NMPattern pattern = layer.sparse() == null ? null : layer.sparse().layout().pattern();
-            layers.add(new LayerSnapshot(layer.inputs(), layer.outputs(), layer.inferenceWeights(), layer.biases(), pattern));
+            float[] weights = layer.inferenceWeights();
+            float[] biases = layer.biases();
+            if (i < network.stages().size() && network.stages().get(i).norm() != null) {
+                network.stages().get(i).norm().fold(weights, biases);
+            }
+            layers.add(new LayerSnapshot(layer.inputs(), layer.outputs(), weights, biases, pattern));
         }
-        List<ConvSpec> convolutions = network.stages().stream().map(ConvStage::spec).toList();
+        // Batch normalization is folded into the convolutions' weights above, so the stages no longer carry it.
+        List<ConvSpec> convolutions = network.stages().stream().map(stage -> stage.spec().withoutBatchNorm()).toList();
         List<Integer> shape = network.stages().isEmpty() ? List.of()
                 : java.util.Arrays.stream(network.stages().get(0).inputShape()).boxed().toList();
         return new NetworkSnapshot(layers, network.activation(), convolutions, shape);

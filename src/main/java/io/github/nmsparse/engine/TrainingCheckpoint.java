@@ -72,6 +72,12 @@ final class TrainingCheckpoint {
                 out.writeBoolean(layer.isActive());
                 out.writeBoolean(layer.isFrozen());
             }
+            for (ConvStage stage : session.network().stages()) {
+                if (stage.norm() != null) {
+                    writeFloats(out, FloatBuffer.wrap(stage.norm().runningMean), stage.norm().channels);
+                    writeFloats(out, FloatBuffer.wrap(stage.norm().runningVariance), stage.norm().channels);
+                }
+            }
             tracker.write(out);
         }
         CRC32 crc = new CRC32();
@@ -140,6 +146,12 @@ final class TrainingCheckpoint {
                 }
                 readFloats(in, file, layer.maskedWeights(), Math.toIntExact(layer.layout().size()));
                 layer.restore(mask, in.readBoolean(), in.readBoolean());
+            }
+            for (ConvStage stage : session.network().stages()) {
+                if (stage.norm() != null) {
+                    readFloats(in, file, FloatBuffer.wrap(stage.norm().runningMean), stage.norm().channels);
+                    readFloats(in, file, FloatBuffer.wrap(stage.norm().runningVariance), stage.norm().channels);
+                }
             }
             tracker.read(in, file);
             session.resumeAfter(epochsDone);

@@ -121,8 +121,9 @@ class ConvNetTest {
     @Test
     void backpropagationThroughConvolutionsAndPoolingMatchesFiniteDifferences() {
         for (boolean sparse : List.of(false, true)) {
+          for (boolean batchNorm : List.of(false, true)) {
             NetworkSpec spec = NetworkSpec.builder().inputShape(2, 6, 6)
-                    .convolutions(new ConvSpec(4, 3, 1, 1, 2), new ConvSpec(4, 3, 1, 1, 1)).hiddenSizes(5).outputs(3)
+                    .convolutions(new ConvSpec(4, 3, 1, 1, batchNorm, 2), new ConvSpec(4, 3, 1, 1, batchNorm, 1)).hiddenSizes(5).outputs(3)
                     .activation(Activation.TANH).pattern(TWO_FOUR).build();
             Mlp net = spec.initialize(new SplittableRandom(11), sparse);
             for (Layer layer : net.allLayers()) {
@@ -182,8 +183,55 @@ class ConvNetTest {
                     assertEquals((plus - minus) / 2e-2, biasGradient[o], 2e-3 + 2e-2 * Math.abs((plus - minus) / 2e-2), "bias " + o);
                 }
             }
+            for (ConvStage stage : net.stages()) {
+                BatchNorm norm = stage.norm();
+                if (norm == null) {
+                    continue;
+                }
+                float[] gammaGradient = norm.gammaGradient.clone();
+                float[] betaGradient = norm.betaGradient.clone();
+                for (int c = 0; c < norm.channels; c++) {
+                    for (float[] values : List.of(norm.gamma, norm.beta)) {
+                        float original = values[c];
+                        values[c] = original + 1e-2f;
+                        double plus = loss(net, ws, objective, rows);
+                        int[] poolPlus = ws.stages[0].argMax.clone();
+                        values[c] = original - 1e-2f;
+                        double minus = loss(net, ws, objective, rows);
+                        boolean sameWinners = java.util.Arrays.equals(poolPlus, ws.stages[0].argMax);
+                        values[c] = original;
+                        if (sameWinners) {
+                            double numeric = (plus - minus) / 2e-2;
+                            float analytic = values == norm.gamma ? gammaGradient[c] : betaGradient[c];
+                            assertEquals(numeric, analytic, 2e-3 + 2e-2 * Math.abs(numeric), (values == norm.gamma ? "gamma " : "beta ") + c);
+                            checked++;
+                        }
+                    }
+                }
+            }
             assertTrue(checked > 20, "checked " + checked);
+          }
         }
+    }
+
+    @Test
+    void batchNormalizationFoldsIntoTheConvolutionKeepingPredictionsAndNM() throws Exception {
+        TrainingData data = bars(300, 9);
+        NetworkSpec spec = NetworkSpec.builder().inputShape(1, 6, 6).convolutions(ConvSpec.parse("8x3p1bn/2"))
+                .hiddenSizes(16).outputs(data.outputs()).pattern(TWO_FOUR).build();
+        TrainingPlan plan = TrainingPlan.builder().method(TrainingMethod.SR_STE, new TrainingMethod.Settings(2e-4, 0.5))
+                .optimizer(new AdamW(1e-4)).learningRate(1e-2).epochs(6).warmupEpochs(1).batchSize(40).seed(3).build();
+        Mlp network = NetworkTrainer.train(spec, new SoftmaxCrossEntropy(), plan, data, List.of()).network();
+        BatchNorm norm = network.stages().get(0).norm();
+        assertFalse(norm.runningMean[0] == 0f && norm.runningVariance[0] == 1f, "training moved the running statistics");
+        float[] unfolded = network.predict(data.features(), data.rows());
+        NetworkSnapshot snapshot = NetworkSnapshot.of(network);
+        float[] folded = snapshot.toNetwork().predict(data.features(), data.rows());
+        for (int i = 0; i < unfolded.length; i++) {
+            assertEquals(unfolded[i], folded[i], 1e-4 * Math.max(1, Math.abs(unfolded[i])), "output " + i);
+        }
+        assertEquals(List.of(ConvSpec.parse("8x3p1/2")), snapshot.convolutions(), "the normalization is in the weights now");
+        assertTrue(snapshot.layers().get(0).validity().isValid(), "scaling rows keeps their zeros");
     }
 
     private static double loss(Mlp net, Workspace ws, Objective objective, int rows) {
@@ -232,6 +280,33 @@ class ConvNetTest {
     }
 
     @Test
+    void aConvolutionalRunWithBatchNormalizationResumesBitIdentical(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        TrainingData data = bars(200, 4);
+        NetworkSpec spec = NetworkSpec.builder().inputShape(1, 6, 6).convolutions(ConvSpec.parse("4x3p1bn/2"), ConvSpec.parse("8x3bn"))
+                .hiddenSizes(8).outputs(data.outputs()).pattern(TWO_FOUR).build();
+        TrainingPlan plan = TrainingPlan.builder().method(TrainingMethod.SR_STE, new TrainingMethod.Settings(2e-4, 0.5))
+                .optimizer(new AdamW(1e-4)).learningRate(1e-2).epochs(5).warmupEpochs(1).batchSize(40).seed(8).build();
+        TrainingResult uninterrupted = NetworkTrainer.train(spec, new SoftmaxCrossEntropy(), plan, data, List.of());
+        CheckpointPolicy policy = new CheckpointPolicy(dir, 1);
+        TrainingListener crash = (record, epochs) -> {
+            if (record.epoch() == 2) {
+                throw new IllegalStateException("stop");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> NetworkTrainer.train(spec, new SoftmaxCrossEntropy(), plan, data, List.of(crash), policy));
+        TrainingResult resumed = NetworkTrainer.train(spec, new SoftmaxCrossEntropy(), plan, data, List.of(), policy);
+        NetworkSnapshot a = NetworkSnapshot.of(uninterrupted.network());
+        NetworkSnapshot b = NetworkSnapshot.of(resumed.network());
+        for (int i = 0; i < a.layers().size(); i++) {
+            assertArrayEquals(a.layers().get(i).weights(), b.layers().get(i).weights(), "layer " + i + ", normalization folded in");
+            assertArrayEquals(a.layers().get(i).biases(), b.layers().get(i).biases(), "layer " + i);
+        }
+        assertEquals(uninterrupted.history().stream().map(EpochRecord::withoutTime).toList(),
+                resumed.history().stream().map(EpochRecord::withoutTime).toList());
+    }
+
+    @Test
     void shapesThatDoNotFitAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NetworkSpec.builder().inputShape(1, 4, 4)
                 .convolutions(new ConvSpec(2, 5, 1, 0, 1)).outputs(2).build().initialize(new SplittableRandom(1), false));
@@ -239,6 +314,8 @@ class ConvNetTest {
         assertThrows(IllegalArgumentException.class, () -> NetworkSpec.builder().convolutions(new ConvSpec(2, 3, 1, 0, 1)).outputs(2).build());
         assertEquals(new ConvSpec(16, 3, 1, 1, 2), ConvSpec.parse("16x3p1/2"));
         assertEquals("32x5s2", ConvSpec.parse("32x5s2").toString());
+        assertEquals(new ConvSpec(16, 3, 1, 1, true, 2), ConvSpec.parse("16x3p1bn/2"));
+        assertEquals("16x3p1bn/2", ConvSpec.parse("16x3p1bn/2").toString());
         assertThrows(IllegalArgumentException.class, () -> ConvSpec.parse("16x"));
     }
 }

@@ -96,10 +96,10 @@ class OnnxExportTest {
 
     @Test
     void convolutionalNetworksAgreeWithOnnxRuntime() throws Exception {
-        // Two stages (one pooled, one strided without pooling), standardized inputs, and each activation.
+        // Two stages (one batch-normalized and pooled, one strided), standardized inputs, and each activation.
         for (Activation activation : Activation.values()) {
             NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter())
-                    .convolutions(new int[] {1, 8, 8}, "4x3p1/2", "8x3s2p1").hiddenSizes(16).activation(activation)
+                    .convolutions(new int[] {1, 8, 8}, "4x3p1bn/2", "8x3s2p1").hiddenSizes(16).activation(activation)
                     .featureScaling(FeatureScaling.STANDARDIZE).epochs(2).batchSize(64).build().train(ShippedData.digits("train"));
             assertAgrees(model, ShippedData.digits("test"), 1e-5, (p, name) -> p.getOutputScores().get(name).getScore(),
                     (m, id) -> m.getOutputIDInfo().getOutput(id).getLabel());
