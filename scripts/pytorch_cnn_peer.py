@@ -14,7 +14,7 @@ import time
 import numpy as np
 import torch
 
-from pytorch_peer import read_idx, SparseSTE
+from pytorch_peer import read_idx, NMLinear, SparseSTE
 
 
 class NMConv2d(torch.nn.Conv2d):
@@ -27,15 +27,6 @@ class NMConv2d(torch.nn.Conv2d):
         w = self.weight.permute(0, 2, 3, 1)
         w = SparseSTE.apply(w.reshape(w.shape[0], -1), self.n, self.m, self.decay).reshape(w.shape).permute(0, 3, 1, 2)
         return torch.nn.functional.conv2d(x, w, self.bias, padding=1)
-
-
-class NMLinear(torch.nn.Linear):
-    def __init__(self, fan_in, fan_out, n, m, decay):
-        super().__init__(fan_in, fan_out)
-        self.n, self.m, self.decay = n, m, decay
-
-    def forward(self, x):
-        return torch.nn.functional.linear(x, SparseSTE.apply(self.weight, self.n, self.m, self.decay), self.bias)
 
 
 def network(sparse):

@@ -8,14 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
-import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.evaluation.LabelEvaluator;
-import org.tribuo.datasource.IDXDataSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,8 +69,7 @@ class ConvolutionalTrainerTest {
 
     @Test
     void idxPixelsAreNamedByIndexSoSortingByNameGivesRowMajorOrder() throws Exception {
-        Dataset<Label> mnist = new MutableDataset<>(new IDXDataSource<>(Path.of("datasets/mnist-10k/test-images-idx3-ubyte.gz"),
-                Path.of("datasets/mnist-10k/test-labels-idx1-ubyte.gz"), new LabelFactory()));
+        Dataset<Label> mnist = ShippedData.mnist("test");
         ImmutableFeatureMap features = mnist.getFeatureIDMap();
         assertTrue(features.size() < 784, "the reader leaves out pixels that are zero in every image: " + features.size());
         int[] columns = ImageFeatures.columns(features, new int[] {1, 28, 28});

@@ -82,13 +82,8 @@ class OnnxExportTest {
 
     @Test
     void theReadmeNetworkOnMnistAgreesWithOnnxRuntime() throws Exception {
-        org.tribuo.classification.LabelFactory factory = new org.tribuo.classification.LabelFactory();
-        Dataset<Label> train = new org.tribuo.MutableDataset<>(new org.tribuo.datasource.IDXDataSource<>(
-                java.nio.file.Path.of("datasets/mnist-10k/train-images-idx3-ubyte.gz"),
-                java.nio.file.Path.of("datasets/mnist-10k/train-labels-idx1-ubyte.gz"), factory));
-        Dataset<Label> test = new org.tribuo.MutableDataset<>(new org.tribuo.datasource.IDXDataSource<>(
-                java.nio.file.Path.of("datasets/mnist-10k/test-images-idx3-ubyte.gz"),
-                java.nio.file.Path.of("datasets/mnist-10k/test-labels-idx1-ubyte.gz"), factory));
+        Dataset<Label> train = ShippedData.mnist("train");
+        Dataset<Label> test = ShippedData.mnist("test");
         NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter()).epochs(1).build().train(train);
         assertAgrees(model, test, 1e-5, (p, name) -> p.getOutputScores().get(name).getScore(),
                 (m, id) -> m.getOutputIDInfo().getOutput(id).getLabel());
@@ -108,10 +103,7 @@ class OnnxExportTest {
 
     @Test
     void theCnnOnMnistWithItsMissingPixelsAgreesWithOnnxRuntime() throws Exception {
-        org.tribuo.classification.LabelFactory factory = new org.tribuo.classification.LabelFactory();
-        Dataset<Label> test = new org.tribuo.MutableDataset<>(new org.tribuo.datasource.IDXDataSource<>(
-                java.nio.file.Path.of("datasets/mnist-10k/test-images-idx3-ubyte.gz"),
-                java.nio.file.Path.of("datasets/mnist-10k/test-labels-idx1-ubyte.gz"), factory));
+        Dataset<Label> test = ShippedData.mnist("test");
         NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter()).convolutions(new int[] {1, 28, 28}, "4x3p1/2")
                 .hiddenSizes(16).epochs(1).build().train(test);
         assertAgrees(model, test, 1e-5, (p, name) -> p.getOutputScores().get(name).getScore(),

@@ -42,13 +42,8 @@ class PluginDescriptorTest {
             }
             NMSparseTrainer<?> trainer = (NMSparseTrainer<?>) cm.lookup(name);
             if (name.startsWith("cnn-")) {
-                LabelFactory factory = new LabelFactory();
-                Dataset<Label> train = new org.tribuo.MutableDataset<>(new org.tribuo.datasource.IDXDataSource<>(
-                        java.nio.file.Path.of("datasets/mnist-10k/train-images-idx3-ubyte.gz"),
-                        java.nio.file.Path.of("datasets/mnist-10k/train-labels-idx1-ubyte.gz"), factory));
-                Dataset<Label> test = new org.tribuo.MutableDataset<>(new org.tribuo.datasource.IDXDataSource<>(
-                        java.nio.file.Path.of("datasets/mnist-10k/test-images-idx3-ubyte.gz"),
-                        java.nio.file.Path.of("datasets/mnist-10k/test-labels-idx1-ubyte.gz"), factory));
+                Dataset<Label> train = ShippedData.mnist("train");
+                Dataset<Label> test = ShippedData.mnist("test");
                 NMSparseModel<Label> model = ((NMSparseTrainer<Label>) trainer).train(train);
                 double accuracy = new LabelEvaluator().evaluate(model, test).accuracy();
                 assertTrue(accuracy >= 0.85, name + " test accuracy after one epoch " + accuracy);

@@ -37,6 +37,20 @@ public final class ShippedData {
                 key -> load(new CSVLoader<>(new LabelFactory()), Path.of("datasets/digits/digits-" + split + ".csv"), "digit"));
     }
 
+    /** @param split "train" or "test" @return datasets/mnist-10k through Tribuo's IDX reader: pixels named 000 to 783 */
+    @SuppressWarnings("unchecked")
+    public static synchronized Dataset<Label> mnist(String split) {
+        return (Dataset<Label>) CACHE.computeIfAbsent("mnist-" + split, key -> {
+            try {
+                return new MutableDataset<>(new org.tribuo.datasource.IDXDataSource<>(
+                        Path.of("datasets/mnist-10k/" + split + "-images-idx3-ubyte.gz"),
+                        Path.of("datasets/mnist-10k/" + split + "-labels-idx1-ubyte.gz"), new LabelFactory()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     /** @param split "train" or "test" @return datasets/diabetes, 10 raw features, response "progression" */
     @SuppressWarnings("unchecked")
     public static synchronized Dataset<Regressor> diabetes(String split) {
