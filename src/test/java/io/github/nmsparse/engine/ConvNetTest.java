@@ -215,6 +215,24 @@ class ConvNetTest {
     }
 
     @Test
+    void everyTrainingMethodTrainsConvolutionsAndKeepsThemNMValid() throws Exception {
+        TrainingData data = bars(240, 6);
+        for (TrainingMethod method : TrainingMethod.values()) {
+            NetworkSpec spec = NetworkSpec.builder().inputShape(1, 6, 6).convolutions(ConvSpec.parse("8x3p1/2"))
+                    .hiddenSizes(16).outputs(data.outputs()).pattern(TWO_FOUR).build();
+            TrainingPlan plan = TrainingPlan.builder().method(method, new TrainingMethod.Settings(2e-4, 0.5))
+                    .optimizer(new AdamW(1e-4)).learningRate(1e-2).epochs(8).warmupEpochs(1).batchSize(40).seed(5).build();
+            TrainingResult result = NetworkTrainer.train(spec, new SoftmaxCrossEntropy(), plan, data, List.of());
+            List<EpochRecord> history = result.history();
+            assertTrue(history.get(history.size() - 1).loss() < 0.7 * history.get(0).loss(), method + " learns: "
+                    + history.stream().map(r -> String.format("%.3f", r.loss())).toList());
+            NetworkSnapshot snapshot = NetworkSnapshot.of(result.network());
+            assertEquals(method != TrainingMethod.DENSE, snapshot.layers().get(0).sparse(), method.toString());
+            assertTrue(snapshot.layers().get(0).validity().isValid(), method + ": the convolution is N:M-valid");
+        }
+    }
+
+    @Test
     void batchNormalizationFoldsIntoTheConvolutionKeepingPredictionsAndNM() throws Exception {
         TrainingData data = bars(300, 9);
         NetworkSpec spec = NetworkSpec.builder().inputShape(1, 6, 6).convolutions(ConvSpec.parse("8x3p1bn/2"))

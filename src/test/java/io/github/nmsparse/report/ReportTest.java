@@ -68,6 +68,17 @@ class ReportTest {
     }
 
     @Test
+    void aConvolutionalModelReportShowsItsConvolutionMasks(@TempDir Path out) throws Exception {
+        NMSparseModel<?> model = NMSparseTrainer.builder(new LabelAdapter()).convolutions(new int[] {1, 8, 8}, "8x3p1/2")
+                .hiddenSizes(16).epochs(2).batchSize(64).build().train(ShippedData.digits("train"));
+        Path page = ModelReport.write(model, "digits-cnn", out);
+        String html = Files.readString(page);
+        assertTrue(html.contains("<td>0</td><td>8x9</td><td>2:4</td>"), "the convolution's 8 rows of 3x3x1 weights: " + html);
+        assertNotNull(ImageIO.read(out.resolve("mask-layer0.png").toFile()));
+        assertNotNull(ImageIO.read(out.resolve("mask-layer1.png").toFile()));
+    }
+
+    @Test
     void aRegressionModelHasNoAccuracyCurve() {
         NMSparseModel<?> model = NMSparseTrainer.builder(new RegressorAdapter()).hiddenSizes(8).epochs(2).batchSize(32).build()
                 .train(ShippedData.diabetes("train"));
