@@ -247,6 +247,8 @@ public final class TrainTest {
         TrainTestOptions options = new TrainTestOptions();
         try (ConfigurationManager cm = new ConfigurationManager(arguments, options)) {
             options.arguments = arguments;
+            // The directory given, wherever it is now: the saved path may be relative or the folder moved.
+            options.checkpointDir = directory;
             out.printf("Resuming: %s%n", String.join(" ", arguments));
             run(options, cm, out);
         }
@@ -278,7 +280,8 @@ public final class TrainTest {
                 throw new IllegalArgumentException("--checkpoint-every must be a whole number of epochs, got '" + options.checkpointEvery + "'", e);
             }
             CheckpointPolicy policy = new CheckpointPolicy(options.checkpointDir, every);
-            if (options.arguments != null) {
+            // Saved for --resume when the run starts fresh; a run resuming, or refused as another run's, keeps the file.
+            if (options.arguments != null && !Files.exists(options.checkpointDir.resolve(ARGUMENTS_FILE))) {
                 Files.createDirectories(options.checkpointDir);
                 Files.write(options.checkpointDir.resolve(ARGUMENTS_FILE), List.of(options.arguments), StandardCharsets.UTF_8);
             }

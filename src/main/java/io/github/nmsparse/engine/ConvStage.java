@@ -37,6 +37,10 @@ final class ConvStage {
         this.inHeight = inHeight;
         this.inWidth = inWidth;
         this.channelsFirstInput = channelsFirstInput;
+        if (inHeight + 2 * spec.padding() < spec.kernel() || inWidth + 2 * spec.padding() < spec.kernel()) {
+            throw new IllegalArgumentException("convolution " + spec + " does not fit an input of " + inChannels + "x"
+                    + inHeight + "x" + inWidth + ": the kernel is larger than the padded input");
+        }
         this.outHeight = (inHeight + 2 * spec.padding() - spec.kernel()) / spec.stride() + 1;
         this.outWidth = (inWidth + 2 * spec.padding() - spec.kernel()) / spec.stride() + 1;
         this.pooledHeight = outHeight / spec.pool();

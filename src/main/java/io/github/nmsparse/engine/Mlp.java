@@ -72,6 +72,21 @@ public final class Mlp {
         return stages;
     }
 
+    /**
+     * @param floatBudget how many floats a prediction's buffers may take
+     * @return how many examples one prediction call may hold within the budget, at least 1
+     */
+    public int rowsWithin(long floatBudget) {
+        long perRow = 2L * inputs();
+        for (ConvStage stage : stages) {
+            perRow += (long) stage.positions() * (2L * stage.patchSize() + 4L * stage.spec().channels()) + stage.outputSize();
+        }
+        for (Layer layer : layers) {
+            perRow += 4L * layer.outputs();
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, floatBudget / perRow));
+    }
+
     /** @return every layer with weights: the convolutions' then the fully connected ones, input first */
     List<Layer> allLayers() {
         List<Layer> all = new ArrayList<>();

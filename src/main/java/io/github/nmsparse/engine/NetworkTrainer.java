@@ -56,7 +56,7 @@ public final class NetworkTrainer {
                                        List<? extends TrainingListener> listeners, CheckpointPolicy checkpoints) throws IOException {
         TrainingSession session = TrainingSession.start(spec, objective, plan, data);
         SadTracker tracker = new SadTracker(session.sparseLayers());
-        String fingerprint = checkpoints == null ? "" : TrainingCheckpoint.fingerprint(session.network(), plan, data);
+        String fingerprint = checkpoints == null ? "" : TrainingCheckpoint.fingerprint(session.network(), objective, plan, data);
         int first = 0;
         if (checkpoints != null && TrainingCheckpoint.exists(checkpoints.directory())) {
             first = TrainingCheckpoint.restore(checkpoints.directory(), fingerprint, session, tracker);

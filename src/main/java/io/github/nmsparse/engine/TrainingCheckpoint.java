@@ -154,7 +154,14 @@ final class TrainingCheckpoint {
                 }
             }
             tracker.read(in, file);
-            session.resumeAfter(epochsDone);
+            if (in.available() != 0) {
+                throw damaged(file, "it has " + in.available() + " bytes past its end");
+            }
+            try {
+                session.resumeAfter(epochsDone);
+            } catch (IllegalArgumentException e) {
+                throw damaged(file, e.getMessage());
+            }
             return epochsDone;
         } catch (EOFException e) {
             throw damaged(file, "it ends too early");
@@ -164,11 +171,11 @@ final class TrainingCheckpoint {
     /**
      * @return a digest of everything that makes a run what it is: a checkpoint resumes only the run that wrote it
      */
-    static String fingerprint(Mlp network, TrainingPlan plan, TrainingData data) {
+    static String fingerprint(Mlp network, Objective objective, TrainingPlan plan, TrainingData data) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             StringBuilder settings = new StringBuilder();
-            settings.append(plan.method()).append('|').append(plan.methodSettings()).append('|').append(plan.optimizer().describe())
+            settings.append(objective.getClass().getName()).append('|').append(plan.method()).append('|').append(plan.methodSettings()).append('|').append(plan.optimizer().describe())
                     .append('|').append(plan.learningRate()).append('|').append(plan.epochs()).append('|').append(plan.warmupEpochs())
                     .append('|').append(plan.batchSize()).append('|').append(plan.seed()).append('|').append(network.activation());
             network.stages().forEach(stage -> settings.append('|').append(stage.spec()).append(java.util.Arrays.toString(stage.inputShape())));
@@ -177,9 +184,16 @@ final class TrainingCheckpoint {
                         .append(layer.sparse() == null ? "" : layer.sparse().layout().pattern());
             }
             digest.update(settings.toString().getBytes(StandardCharsets.UTF_8));
-            ByteBuffer values = ByteBuffer.allocate(4 * (data.features().length + data.targets().length));
-            values.asFloatBuffer().put(data.features()).put(data.targets());
-            digest.update(values);
+            ByteBuffer chunk = ByteBuffer.allocate(4 * 65536);
+            for (float[] values : new float[][] {data.features(), data.targets()}) {
+                for (int start = 0; start < values.length; start += 65536) {
+                    int count = Math.min(65536, values.length - start);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(values, start, count);
+                    chunk.limit(4 * count);
+                    digest.update(chunk);
+                }
+            }
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);

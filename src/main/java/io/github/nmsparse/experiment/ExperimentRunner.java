@@ -67,6 +67,7 @@ public final class ExperimentRunner {
      * @throws IOException when data or results cannot be read or written
      */
     public List<RunResult> run() throws IOException {
+        requireSameSettings();
         List<RunSpec> runs = grid.runs();
         NMSparseTrainer<?> first = trainer(runs.get(0));
         return runTyped(first, runs);
@@ -132,6 +133,40 @@ public final class ExperimentRunner {
                 Files.size(modelFile), seconds, epochs);
         writeAtomically(runDirectory.resolve(RESULT_FILE), JSON.writeValueAsString(result));
         return result;
+    }
+
+    /** The file that records what every run of the directory shares: the trainer's settings and the data. */
+    public static final String SETTINGS_FILE = "experiment-settings.txt";
+
+    /**
+     * Refuses to add runs to a directory whose earlier runs were made with other trainer settings or data: finished
+     * runs are reused by id alone (method, pattern, lambda_w, seed), so mixing settings would mix results.
+     */
+    private void requireSameSettings() throws IOException {
+        ConfigurationManager cm = new ConfigurationManager();
+        configurations.forEach(cm::addProperties);
+        if (!cm.containsConfigurable(grid.trainer())) {
+            throw new IllegalArgumentException("no trainer component named '" + grid.trainer() + "' in " + configurations);
+        }
+        if (grid.epochs() > 0) {
+            cm.overrideConfigurableProperty(grid.trainer(), "epochs", new SimpleProperty(Integer.toString(grid.epochs())));
+        }
+        Object trainer = cm.lookup(grid.trainer());
+        if (!(trainer instanceof NMSparseTrainer<?> nmTrainer)) {
+            throw new IllegalArgumentException("component '" + grid.trainer() + "' is a " + trainer.getClass().getName() + ", not an NMSparseTrainer");
+        }
+        String settings = "trainer " + grid.trainer() + ": " + new java.util.TreeMap<>(nmTrainer.getProvenance().getConfiguredParameters())
+                + "\ntrain " + grid.train() + "\ntest " + grid.test() + "\nresponse " + grid.response() + "\n";
+        Path file = directory.resolve(SETTINGS_FILE);
+        if (Files.isRegularFile(file)) {
+            if (!Files.readString(file, StandardCharsets.UTF_8).equals(settings)) {
+                throw new IllegalArgumentException("the runs in " + directory + " were made with other trainer settings or data (see "
+                        + file + "); use another output directory, or delete that one to start over");
+            }
+        } else {
+            Files.createDirectories(directory);
+            writeAtomically(file, settings);
+        }
     }
 
     private static double lambdaW(NMSparseModel<?> model) {

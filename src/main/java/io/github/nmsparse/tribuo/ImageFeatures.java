@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <li>features named by pixel index, optionally after a prefix all names share: Tribuo's IDX reader names pixels
  * 000 to 783 this way, and leaves out pixels that are zero in every image, which then stay 0;</li>
  * <li>exactly one feature per pixel, whose names sort in pixel order, such as datasets/digits' px00 to px77 (row,
- * then column).</li>
+ * then column); names that end in a number sort by that number, so f1 ... f784 are in order too.</li>
  * </ul>
  * Anything else is refused with an error that says how to name the features.
  */
@@ -41,11 +41,25 @@ final class ImageFeatures {
                 + size + " features whose names sort in that order");
     }
 
-    /** @return each feature's rank in name order */
+    /** @return each feature's rank in name order: by the number after the common prefix when every name has one */
     private static int[] byNameOrder(ImmutableFeatureMap features) {
         Integer[] ids = new Integer[features.size()];
         Arrays.setAll(ids, i -> i);
-        Arrays.sort(ids, java.util.Comparator.comparing(id -> features.get(id).getName()));
+        String prefix = commonPrefix(features);
+        long[] numbers = new long[features.size()];
+        boolean numeric = true;
+        for (int id = 0; id < features.size() && numeric; id++) {
+            try {
+                numbers[id] = Long.parseLong(features.get(id).getName().substring(prefix.length()));
+            } catch (NumberFormatException e) {
+                numeric = false;
+            }
+        }
+        if (numeric) {
+            Arrays.sort(ids, java.util.Comparator.comparingLong(id -> numbers[id]));
+        } else {
+            Arrays.sort(ids, java.util.Comparator.comparing(id -> features.get(id).getName()));
+        }
         int[] columns = new int[ids.length];
         for (int rank = 0; rank < ids.length; rank++) {
             columns[ids[rank]] = rank;

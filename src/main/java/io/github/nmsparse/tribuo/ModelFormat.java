@@ -139,10 +139,14 @@ final class ModelFormat {
             int imageWidth = shape.get(2);
             for (int i = 0; i < proto.getConvolutionsCount(); i++) {
                 ConvolutionProto c = proto.getConvolutions(i);
+                require(c.getChannels() <= 1 << 16 && c.getKernel() <= 1 << 8 && c.getStride() <= 1 << 8 && c.getPool() <= 1 << 8,
+                        "convolution " + i + " declares absurd sizes");
                 ConvSpec conv = new ConvSpec(c.getChannels(), c.getKernel(), c.getStride(), c.getPadding(), c.getPool());
                 convolutions.add(conv);
                 LayerProto layer = proto.getLayers(i);
-                require(layer.getInputs() == conv.kernel() * conv.kernel() * channels && layer.getOutputs() == conv.channels(),
+                require(height + 2L * conv.padding() >= conv.kernel() && imageWidth + 2L * conv.padding() >= conv.kernel(),
+                        "convolution " + i + " (" + conv + ") does not fit its " + height + "x" + imageWidth + " input");
+                require((long) layer.getInputs() == (long) conv.kernel() * conv.kernel() * channels && layer.getOutputs() == conv.channels(),
                         "convolution " + i + " (" + conv + " on " + channels + " channels) has a " + layer.getOutputs() + "x"
                                 + layer.getInputs() + " weight matrix");
                 layers.add(readLayer(i, layer));
@@ -151,6 +155,7 @@ final class ModelFormat {
                 require(height >= 1 && imageWidth >= 1, "convolution " + i + " leaves no output");
                 channels = conv.channels();
             }
+            require((long) channels * height * imageWidth <= MAX_LAYER_WEIGHTS, "the last convolution's output is too large");
             width = channels * height * imageWidth;
         } else {
             require(shape.isEmpty(), "a model without convolutions has an input shape " + shape);

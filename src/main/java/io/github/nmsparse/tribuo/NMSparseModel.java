@@ -45,6 +45,8 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     private static final int PREDICTION_BLOCK = 1024;
     /** Blocks up to this size run on the N:M kernel in Java; larger ones on ND4J's GEMMs. */
     private static final int SPARSE_KERNEL_ROWS = 4;
+    /** The buffers of one prediction block of a convolutional network stay within this many floats (64 MB). */
+    private static final long CONVOLUTION_BUFFER_FLOATS = 1L << 24;
 
     private final OutputAdapter<T> adapter;
     private final FeatureEncoder encoder;
@@ -86,9 +88,11 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         List<Example<T>> all = new ArrayList<>();
         examples.forEach(all::add);
         Mlp dense = sparseKernel == null ? convolutionalNetwork() : all.size() > SPARSE_KERNEL_ROWS ? snapshot.toNetwork() : null;
+        // A convolution's patches take kernel^2 x channels floats per position: blocks stay within 64 MB of buffers.
+        int blockRows = sparseKernel == null ? Math.min(PREDICTION_BLOCK, dense.rowsWithin(CONVOLUTION_BUFFER_FLOATS)) : PREDICTION_BLOCK;
         List<Prediction<T>> predictions = new ArrayList<>(all.size());
-        for (int first = 0; first < all.size(); first += PREDICTION_BLOCK) {
-            List<Example<T>> block = all.subList(first, Math.min(all.size(), first + PREDICTION_BLOCK));
+        for (int first = 0; first < all.size(); first += blockRows) {
+            List<Example<T>> block = all.subList(first, Math.min(all.size(), first + blockRows));
             predictions.addAll(predictBlock(block, first, block.size() > SPARSE_KERNEL_ROWS || sparseKernel == null ? dense : null));
         }
         return predictions;

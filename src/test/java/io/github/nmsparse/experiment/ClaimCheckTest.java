@@ -73,6 +73,26 @@ class ClaimCheckTest {
     }
 
     @Test
+    void sweepsThatNeverFreezeOrMasksThatNeverMoveProveNothing() {
+        List<RunResult> runs = new ArrayList<>(paperLike());
+        double[] neverFrozen = {0.3, 0.2, 0.1, 0.05, 0.04, 0.03, 0.02};
+        runs.replaceAll(r -> r.run().method().equals("SR_STE") && r.run().pattern().equals("2:4")
+                ? Results.of("SR_STE", "2:4", r.run().lambdaW(), r.run().seed(), r.testAccuracy(), neverFrozen)
+                : r.run().method().equals("STE") && r.run().pattern().equals("2:4")
+                ? Results.of("STE", "2:4", Double.NaN, r.run().seed(), r.testAccuracy(), STE_SAD.clone()) : r);
+        ClaimCheck.Claim claim = new ClaimCheck(new ResultTable(runs)).claims().get(2);
+        assertEquals(ClaimCheck.Verdict.NOT_SUPPORTED, claim.verdict(), claim.evidence());
+
+        List<RunResult> still = new ArrayList<>();
+        for (long seed = 1; seed <= 2; seed++) {
+            still.add(Results.of("STE", "2:4", Double.NaN, seed, 0.9, 0.1, 0.1, 0.1, 0, 0, 0));
+            still.add(Results.of("SR_STE", "2:4", Double.NaN, seed, 0.9, 0.1, 0.1, 0.1, 0, 0, 0));
+        }
+        assertEquals(ClaimCheck.Verdict.NOT_SUPPORTED, new ClaimCheck(new ResultTable(still)).claims().get(2).verdict(),
+                "no epoch after the first few shows STE above SR-STE");
+    }
+
+    @Test
     void missingRunsLeaveClaimsUntested() {
         List<RunResult> onlyDense = List.of(Results.of("DENSE", "dense", Double.NaN, 1, 0.9, 0.0));
         assertEquals(List.of(ClaimCheck.Verdict.NOT_TESTED, ClaimCheck.Verdict.NOT_TESTED, ClaimCheck.Verdict.NOT_TESTED,

@@ -88,6 +88,15 @@ class ExperimentRunnerTest {
         ResultTable table = new ResultTable(ExperimentRunner.readAll(directory));
         assertEquals(4, table.cells().size());
         assertEquals(2, table.cell("SR_STE", "2:4").orElseThrow().runs().size());
+
+        // The same directory with other trainer settings would mix results: refused.
+        ConfigurationManager cm = new ConfigurationManager();
+        CONFIGURATIONS.forEach(cm::addProperties);
+        cm.overrideConfigurableProperty("digits-grid", "epochs", new SimpleProperty("3"));
+        ExperimentGrid shorter = (ExperimentGrid) cm.lookup("digits-grid");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ExperimentRunner(shorter, CONFIGURATIONS, directory, new PrintStream(new ByteArrayOutputStream())).run());
+        assertTrue(e.getMessage().contains("were made with other trainer settings or data"), e.getMessage());
     }
 
     @Test

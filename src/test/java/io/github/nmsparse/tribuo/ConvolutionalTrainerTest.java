@@ -95,6 +95,25 @@ class ConvolutionalTrainerTest {
     }
 
     @Test
+    void oneBasedNumberedNamesGoToPixelsInNumericNotTextOrder() {
+        org.tribuo.MutableDataset<Label> data = new org.tribuo.MutableDataset<>(
+                new org.tribuo.provenance.SimpleDataSourceProvenance("numbered", new org.tribuo.classification.LabelFactory()),
+                new org.tribuo.classification.LabelFactory());
+        String[] names = new String[16];
+        double[] values = new double[16];
+        for (int i = 0; i < 16; i++) {
+            names[i] = "f" + (i + 1);
+            values[i] = 1;
+        }
+        data.add(new org.tribuo.impl.ArrayExample<>(new Label("a"), names, values));
+        ImmutableFeatureMap features = data.getFeatureIDMap();
+        int[] columns = ImageFeatures.columns(features, new int[] {1, 4, 4});
+        assertEquals(0, columns[features.getID("f1")]);
+        assertEquals(1, columns[features.getID("f2")], "f2 follows f1, not f10");
+        assertEquals(15, columns[features.getID("f16")]);
+    }
+
+    @Test
     void featuresThatDoNotFitTheShapeAreRefusedWithHowToNameThem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
                 .convolutions(new int[] {1, 7, 7}, "4x3").hiddenSizes(8).epochs(1).build().train(ShippedData.digits("train")));
