@@ -10,6 +10,7 @@ import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.EpochRecord;
+import io.github.nmsparse.engine.TrainingDivergedException;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import org.tribuo.Dataset;
@@ -100,9 +101,10 @@ public final class ExperimentRunner {
             doneThisSession++;
             int left = runs.size() - i - 1;
             double eta = left * secondsThisSession / doneThisSession;
-            progress.printf(Locale.ROOT, "[%d/%d] %s: test accuracy %.2f%%, final SAD %.4f%%, %.1f s; %d done (%d from before), about %s left%n",
-                    i + 1, runs.size(), run.id(), 100 * result.testAccuracy(), 100 * result.finalSadFraction(), result.trainSeconds(),
-                    i + 1, skipped, duration(eta));
+            String outcome = result.failure() != null ? "FAILED (" + result.failure() + ")"
+                    : String.format(Locale.ROOT, "test accuracy %.2f%%, final SAD %.4f%%", 100 * result.testAccuracy(), 100 * result.finalSadFraction());
+            progress.printf(Locale.ROOT, "[%d/%d] %s: %s, %.1f s; %d done (%d from before), about %s left%n",
+                    i + 1, runs.size(), run.id(), outcome, result.trainSeconds(), i + 1, skipped, duration(eta));
         }
         if (skipped > 0) {
             progress.printf(Locale.ROOT, "%d of %d runs were already finished in %s and were not run again.%n", skipped, runs.size(), directory);
@@ -113,7 +115,16 @@ public final class ExperimentRunner {
     private <T extends Output<T>> RunResult trainAndMeasure(RunSpec run, NMSparseTrainer<T> trainer, Dataset<T> train,
                                                             Dataset<T> test, Path runDirectory) throws IOException {
         long start = System.nanoTime();
-        NMSparseModel<T> model = trainer.train(train);
+        NMSparseModel<T> model;
+        try {
+            model = trainer.train(train);
+        } catch (TrainingDivergedException e) {
+            // One diverging setting (a large lambda_w, say) is a result to report, not a reason to stop the grid.
+            RunResult failed = RunResult.failed(run, density(run), (System.nanoTime() - start) / 1e9, e.getMessage());
+            Files.createDirectories(runDirectory);
+            writeAtomically(runDirectory.resolve(RESULT_FILE), JSON.writeValueAsString(failed));
+            return failed;
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation<T> evaluation = trainer.outputFactory().getEvaluator().evaluate(model, test);
         double accuracy = evaluation instanceof LabelEvaluation label ? label.accuracy() : Double.NaN;
@@ -130,7 +141,7 @@ public final class ExperimentRunner {
         EpochRecord last = history.get(history.size() - 1);
         double meanFlips = history.stream().mapToLong(EpochRecord::flips).average().orElse(0);
         RunResult result = new RunResult(run, lambdaW(model), density(run), accuracy, last.loss(), last.sadFraction(), meanFlips,
-                Files.size(modelFile), seconds, epochs);
+                Files.size(modelFile), seconds, epochs, null);
         writeAtomically(runDirectory.resolve(RESULT_FILE), JSON.writeValueAsString(result));
         return result;
     }

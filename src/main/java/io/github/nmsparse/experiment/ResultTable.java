@@ -19,7 +19,7 @@ public final class ResultTable {
             new Measure("final_loss", "final loss", RunResult::finalLoss, 4),
             new Measure("final_sad", "final SAD (%)", r -> 100 * r.finalSadFraction(), 4),
             new Measure("flips_per_epoch", "flips / epoch", RunResult::meanFlipsPerEpoch, 0),
-            new Measure("model_bytes", "model bytes", r -> r.modelBytes(), 0),
+            new Measure("model_bytes", "model bytes", r -> r.failure() != null ? Double.NaN : r.modelBytes(), 0),
             new Measure("train_seconds", "train time (s)", RunResult::trainSeconds, 1));
 
     private record Measure(String column, String title, ToDoubleFunction<RunResult> value, int decimals) {
@@ -36,7 +36,12 @@ public final class ResultTable {
      */
     public record Cell(String method, String pattern, double lambdaW, double density, List<RunResult> runs) {
 
-        /** @return the mean of a measure over the cell's runs */
+        /** @return how many of the cell's runs made no model (training diverged); their measures are NaN */
+        public long failed() {
+            return runs.stream().filter(r -> r.failure() != null).count();
+        }
+
+        /** @return the mean of a measure over the cell's runs (NaN when a run failed) */
         public double mean(ToDoubleFunction<RunResult> measure) {
             return runs.stream().mapToDouble(measure).average().orElse(Double.NaN);
         }
@@ -91,14 +96,14 @@ public final class ResultTable {
 
     /** @return one line per cell: its keys, its run count, then mean and standard deviation of each measure */
     public String csv() {
-        StringBuilder out = new StringBuilder("method,pattern,lambda_w,density,runs");
+        StringBuilder out = new StringBuilder("method,pattern,lambda_w,density,runs,failed");
         for (Measure m : MEASURES) {
             out.append(',').append(m.column()).append("_mean,").append(m.column()).append("_std");
         }
         out.append('\n');
         for (Cell c : cells) {
-            out.append(String.format(Locale.ROOT, "%s,%s,%s,%.6f,%d", c.method(), c.pattern(),
-                    Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()), c.density(), c.runs().size()));
+            out.append(String.format(Locale.ROOT, "%s,%s,%s,%.6f,%d,%d", c.method(), c.pattern(),
+                    Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()), c.density(), c.runs().size(), c.failed()));
             for (Measure m : MEASURES) {
                 out.append(String.format(Locale.ROOT, ",%.6f,%.6f", c.mean(m.value()), c.std(m.value())));
             }
@@ -117,8 +122,9 @@ public final class ResultTable {
         }
         out.append('\n').append(rule).append('\n');
         for (Cell c : cells) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %d |", c.method(), c.pattern(),
-                    Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()), c.runs().size()));
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", c.method(), c.pattern(),
+                    Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()),
+                    c.failed() == 0 ? Integer.toString(c.runs().size()) : c.runs().size() + " (" + c.failed() + " failed)"));
             for (Measure m : MEASURES) {
                 String format = "%." + m.decimals() + "f ± %." + m.decimals() + "f";
                 out.append(' ').append(String.format(Locale.ROOT, format, c.mean(m.value()), c.std(m.value()))).append(" |");

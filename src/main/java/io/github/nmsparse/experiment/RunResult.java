@@ -15,13 +15,25 @@ import java.util.List;
  * @param modelBytes         the size of the saved model file
  * @param trainSeconds       wall-clock training time
  * @param epochs             the per-epoch history
+ * @param failure            why the run made no model (training diverged), or null; its measures are then NaN
  */
 public record RunResult(RunSpec run, double lambdaW, double density, double testAccuracy, double finalLoss, double finalSadFraction,
-                        double meanFlipsPerEpoch, long modelBytes, double trainSeconds, List<Epoch> epochs) {
+                        double meanFlipsPerEpoch, long modelBytes, double trainSeconds, List<Epoch> epochs, String failure) {
 
     /** Copies the list. */
     public RunResult {
-        epochs = List.copyOf(epochs);
+        epochs = List.copyOf(epochs == null ? List.of() : epochs);
+    }
+
+    /**
+     * @param run     the run
+     * @param density N/M
+     * @param seconds how long it trained before it failed
+     * @param failure why it failed
+     * @return the result of a run that made no model
+     */
+    static RunResult failed(RunSpec run, double density, double seconds, String failure) {
+        return new RunResult(run, run.lambdaW(), density, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, seconds, List.of(), failure);
     }
 
     /**

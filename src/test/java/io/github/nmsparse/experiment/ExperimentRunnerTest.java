@@ -100,6 +100,21 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aDivergingRunIsRecordedAsFailedAndTheGridGoesOn(@TempDir Path directory) throws IOException {
+        ConfigurationManager cm = new ConfigurationManager();
+        CONFIGURATIONS.forEach(cm::addProperties);
+        ExperimentGrid grid = (ExperimentGrid) cm.lookup("diverging-grid");
+        List<RunResult> results = new java.util.ArrayList<>();
+        String progress = run(grid, directory, results);
+        assertEquals(1, results.size());
+        assertTrue(results.get(0).failure().contains("training diverged"), results.get(0).failure());
+        assertTrue(Double.isNaN(results.get(0).testAccuracy()));
+        assertTrue(progress.contains("DENSE-dense-seed1: FAILED (training diverged"), progress);
+        assertTrue(new ResultTable(results).markdown().contains("| DENSE | dense |  | 1 (1 failed) | NaN ± 0.00 |"), new ResultTable(results).markdown());
+        assertEquals(results, ExperimentRunner.readAll(directory), "the failure is kept like any result");
+    }
+
+    @Test
     void aDamagedResultFileIsNamedWithTheWayOut(@TempDir Path directory) throws IOException {
         Path run = directory.resolve("runs").resolve("DENSE-dense-seed1");
         Files.createDirectories(run);
