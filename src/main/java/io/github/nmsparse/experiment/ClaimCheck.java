@@ -1,7 +1,6 @@
 package io.github.nmsparse.experiment;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -170,14 +169,11 @@ public final class ClaimCheck {
 
     /** @return the sweep's freeze epochs, starting with "Monotone" when a larger lambda_w never freezes later */
     private String lambdaSweep() {
-        List<ResultTable.Cell> sweep = new ArrayList<>(table.cells().stream()
-                .filter(c -> c.method().equals("SR_STE") && !Double.isNaN(c.lambdaW())).toList());
+        List<ResultTable.Cell> sweep = table.lambdaSweep();
         if (sweep.isEmpty()) {
             return null;
         }
         String pattern = sweep.get(0).pattern();
-        table.cell("SR_STE", pattern).ifPresent(sweep::add);
-        sweep.sort(Comparator.comparingDouble(c -> c.runs().get(0).lambdaW()));
         List<String> parts = new ArrayList<>();
         Optional<ResultTable.Cell> ste = table.cell("STE", pattern);
         ste.ifPresent(c -> parts.add(String.format(Locale.ROOT, "0 (STE): %s", freezeText(c))));

@@ -94,6 +94,19 @@ public final class ResultTable {
                 .findFirst();
     }
 
+    /**
+     * @return the lambda_w sweep: the SR-STE cells at the swept pattern, the swept values and the trainer's own,
+     *         by increasing lambda_w (as the runs used it); empty when the experiment has no sweep
+     */
+    public List<Cell> lambdaSweep() {
+        List<Cell> sweep = new ArrayList<>(cells.stream().filter(c -> c.method().equals("SR_STE") && !Double.isNaN(c.lambdaW())).toList());
+        if (!sweep.isEmpty()) {
+            cell("SR_STE", sweep.get(0).pattern()).ifPresent(sweep::add);
+            sweep.sort(java.util.Comparator.comparingDouble(c -> c.runs().get(0).lambdaW()));
+        }
+        return sweep;
+    }
+
     /** @return one line per cell: its keys, its run count, then mean and standard deviation of each measure */
     public String csv() {
         StringBuilder out = new StringBuilder("method,pattern,lambda_w,density,runs,failed");

@@ -142,16 +142,12 @@ public final class ExperimentReport {
     }
 
     private static Map<String, double[]> sweepCurves(ResultTable table) {
-        List<ResultTable.Cell> sweep = new ArrayList<>(table.cells().stream()
-                .filter(c -> c.method().equals("SR_STE") && !Double.isNaN(c.lambdaW())).toList());
+        List<ResultTable.Cell> sweep = table.lambdaSweep();
         Map<String, double[]> curves = new LinkedHashMap<>();
         if (sweep.isEmpty()) {
             return curves;
         }
-        String pattern = sweep.get(0).pattern();
-        table.cell("SR_STE", pattern).ifPresent(sweep::add);
-        table.cell("STE", pattern).ifPresent(c -> curves.put("lambda_w 0 (STE)", percent(ClaimCheck.meanSad(c))));
-        sweep.sort(Comparator.comparingDouble(c -> c.runs().get(0).lambdaW()));
+        table.cell("STE", sweep.get(0).pattern()).ifPresent(c -> curves.put("lambda_w 0 (STE)", percent(ClaimCheck.meanSad(c))));
         for (ResultTable.Cell cell : sweep) {
             curves.put("lambda_w " + RunSpec.plain(cell.runs().get(0).lambdaW()), percent(ClaimCheck.meanSad(cell)));
         }
