@@ -30,6 +30,23 @@ public record ConvSpec(int channels, int kernel, int stride, int padding, boolea
         this(channels, kernel, stride, padding, false, pool);
     }
 
+    /**
+     * @param input the input's height (or width)
+     * @return the convolution's output height (or width) before pooling; 0 when the kernel is larger than the
+     *         padded input
+     */
+    public int convolvedSize(int input) {
+        return input + 2 * padding < kernel ? 0 : (input + 2 * padding - kernel) / stride + 1;
+    }
+
+    /**
+     * @param input the input's height (or width)
+     * @return the stage's output height (or width), after pooling; 0 when nothing is left
+     */
+    public int outputSize(int input) {
+        return convolvedSize(input) / pool;
+    }
+
     /** @return the same stage without batch normalization (what a normalization folded into the weights leaves) */
     public ConvSpec withoutBatchNorm() {
         return new ConvSpec(channels, kernel, stride, padding, false, pool);

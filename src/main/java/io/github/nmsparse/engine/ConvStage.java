@@ -37,14 +37,10 @@ final class ConvStage {
         this.inHeight = inHeight;
         this.inWidth = inWidth;
         this.channelsFirstInput = channelsFirstInput;
-        if (inHeight + 2 * spec.padding() < spec.kernel() || inWidth + 2 * spec.padding() < spec.kernel()) {
-            throw new IllegalArgumentException("convolution " + spec + " does not fit an input of " + inChannels + "x"
-                    + inHeight + "x" + inWidth + ": the kernel is larger than the padded input");
-        }
-        this.outHeight = (inHeight + 2 * spec.padding() - spec.kernel()) / spec.stride() + 1;
-        this.outWidth = (inWidth + 2 * spec.padding() - spec.kernel()) / spec.stride() + 1;
-        this.pooledHeight = outHeight / spec.pool();
-        this.pooledWidth = outWidth / spec.pool();
+        this.outHeight = spec.convolvedSize(inHeight);
+        this.outWidth = spec.convolvedSize(inWidth);
+        this.pooledHeight = spec.outputSize(inHeight);
+        this.pooledWidth = spec.outputSize(inWidth);
         if (outHeight < 1 || outWidth < 1 || pooledHeight < 1 || pooledWidth < 1) {
             throw new IllegalArgumentException("convolution " + spec + " does not fit an input of " + inChannels + "x"
                     + inHeight + "x" + inWidth + " (it would give " + outHeight + "x" + outWidth + " before pooling)");

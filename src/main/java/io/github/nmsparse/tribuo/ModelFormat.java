@@ -144,15 +144,14 @@ final class ModelFormat {
                 ConvSpec conv = new ConvSpec(c.getChannels(), c.getKernel(), c.getStride(), c.getPadding(), c.getPool());
                 convolutions.add(conv);
                 LayerProto layer = proto.getLayers(i);
-                require(height + 2L * conv.padding() >= conv.kernel() && imageWidth + 2L * conv.padding() >= conv.kernel(),
-                        "convolution " + i + " (" + conv + ") does not fit its " + height + "x" + imageWidth + " input");
                 require((long) layer.getInputs() == (long) conv.kernel() * conv.kernel() * channels && layer.getOutputs() == conv.channels(),
                         "convolution " + i + " (" + conv + " on " + channels + " channels) has a " + layer.getOutputs() + "x"
                                 + layer.getInputs() + " weight matrix");
                 layers.add(readLayer(i, layer));
-                height = ((height + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1) / conv.pool();
-                imageWidth = ((imageWidth + 2 * conv.padding() - conv.kernel()) / conv.stride() + 1) / conv.pool();
-                require(height >= 1 && imageWidth >= 1, "convolution " + i + " leaves no output");
+                require(conv.outputSize(height) >= 1 && conv.outputSize(imageWidth) >= 1, "convolution " + i + " (" + conv
+                        + ") does not fit its " + height + "x" + imageWidth + " input");
+                height = conv.outputSize(height);
+                imageWidth = conv.outputSize(imageWidth);
                 channels = conv.channels();
             }
             require((long) channels * height * imageWidth <= MAX_LAYER_WEIGHTS, "the last convolution's output is too large");
