@@ -145,7 +145,8 @@ public final class Experiment {
                     + ", not an ExperimentGrid");
         }
         out.printf("Experiment '%s': %d runs into %s%n", options.grid, grid.runs().size(), options.out);
-        List<RunResult> results = new ExperimentRunner(grid, configurations, options.out, out).run();
+        ExperimentRunner runner = new ExperimentRunner(grid, configurations, options.out, out);
+        List<RunResult> results = runner.run();
         ResultTable table = new ResultTable(results);
         Files.writeString(options.out.resolve("results.csv"), table.csv(), StandardCharsets.UTF_8);
         Files.writeString(options.out.resolve("results.md"), table.markdown(), StandardCharsets.UTF_8);
@@ -153,7 +154,7 @@ public final class Experiment {
         if (options.resultsDoc != null) {
             String command = "mvn -q compile exec:exec -Dnmsparse.args=\"experiment " + arguments + "\"";
             String setting = String.format("the trainer component '%s' (%s), epochs %s, trained on %s and tested on %s.",
-                    grid.trainer(), describe(grid.trainer(), configurations), grid.epochs() == 0 ? "as configured" : grid.epochs(),
+                    grid.trainer(), runner.baseTrainer(), grid.epochs() == 0 ? "as configured" : grid.epochs(),
                     grid.train(), grid.test());
             ResultsDocument.write(results, options.resultsDoc, command, setting);
             out.printf("Wrote %s.%n", options.resultsDoc);
@@ -175,13 +176,5 @@ public final class Experiment {
             }
         }
         return files;
-    }
-
-    private static String describe(String trainer, List<URL> configurations) {
-        ConfigurationManager cm = new ConfigurationManager();
-        for (URL configuration : configurations) {
-            cm.addProperties(configuration);
-        }
-        return cm.lookup(trainer).toString();
     }
 }

@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -68,14 +70,13 @@ public final class ExperimentRunner {
      * @throws IOException when data or results cannot be read or written
      */
     public List<RunResult> run() throws IOException {
-        requireSameSettings();
-        List<RunSpec> runs = grid.runs();
-        NMSparseTrainer<?> first = trainer(runs.get(0));
-        return runTyped(first, runs);
+        NMSparseTrainer<?> base = baseTrainer();
+        requireSameSettings(base);
+        return runTyped(base, grid.runs());
     }
 
-    private <T extends Output<T>> List<RunResult> runTyped(NMSparseTrainer<T> first, List<RunSpec> runs) throws IOException {
-        DataFiles<T> files = new DataFiles<>(first.outputFactory(), grid.response());
+    private <T extends Output<T>> List<RunResult> runTyped(NMSparseTrainer<T> base, List<RunSpec> runs) throws IOException {
+        DataFiles<T> files = new DataFiles<>(base.outputFactory(), grid.response());
         Dataset<T> train = files.load(Path.of(grid.train()));
         Dataset<T> test = files.load(Path.of(grid.test()));
         List<RunResult> results = new ArrayList<>();
@@ -153,20 +154,8 @@ public final class ExperimentRunner {
      * Refuses to add runs to a directory whose earlier runs were made with other trainer settings or data: finished
      * runs are reused by id alone (method, pattern, lambda_w, seed), so mixing settings would mix results.
      */
-    private void requireSameSettings() throws IOException {
-        ConfigurationManager cm = new ConfigurationManager();
-        configurations.forEach(cm::addProperties);
-        if (!cm.containsConfigurable(grid.trainer())) {
-            throw new IllegalArgumentException("no trainer component named '" + grid.trainer() + "' in " + configurations);
-        }
-        if (grid.epochs() > 0) {
-            cm.overrideConfigurableProperty(grid.trainer(), "epochs", new SimpleProperty(Integer.toString(grid.epochs())));
-        }
-        Object trainer = cm.lookup(grid.trainer());
-        if (!(trainer instanceof NMSparseTrainer<?> nmTrainer)) {
-            throw new IllegalArgumentException("component '" + grid.trainer() + "' is a " + trainer.getClass().getName() + ", not an NMSparseTrainer");
-        }
-        String settings = "trainer " + grid.trainer() + ": " + new java.util.TreeMap<>(nmTrainer.getProvenance().getConfiguredParameters())
+    private void requireSameSettings(NMSparseTrainer<?> base) throws IOException {
+        String settings = "trainer " + grid.trainer() + ": " + new java.util.TreeMap<>(base.getProvenance().getConfiguredParameters())
                 + "\ntrain " + grid.train() + "\ntest " + grid.test() + "\nresponse " + grid.response() + "\n";
         Path file = directory.resolve(SETTINGS_FILE);
         if (Files.isRegularFile(file)) {
@@ -193,26 +182,36 @@ public final class ExperimentRunner {
         return (double) pattern.n() / pattern.m();
     }
 
+    /** @return the trainer every run starts from: the grid's component with the grid's epochs, before each run's settings */
+    public NMSparseTrainer<?> baseTrainer() {
+        return lookupTrainer(Map.of());
+    }
+
     private NMSparseTrainer<?> trainer(RunSpec run) {
-        ConfigurationManager cm = new ConfigurationManager();
-        for (URL configuration : configurations) {
-            cm.addProperties(configuration);
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("method", run.method());
+        if (!run.method().equals("DENSE")) {
+            settings.put("pattern", run.pattern());
         }
+        if (!Double.isNaN(run.lambdaW())) {
+            settings.put("lambdaW", Double.toString(run.lambdaW()));
+        }
+        settings.put("seed", Long.toString(run.seed()));
+        return lookupTrainer(settings);
+    }
+
+    /** Builds the grid's trainer from a fresh configuration manager (a looked-up component cannot be changed). */
+    private NMSparseTrainer<?> lookupTrainer(Map<String, String> settings) {
+        ConfigurationManager cm = new ConfigurationManager();
+        configurations.forEach(cm::addProperties);
         String name = grid.trainer();
         if (!cm.containsConfigurable(name)) {
             throw new IllegalArgumentException("no trainer component named '" + name + "' in " + configurations);
         }
-        cm.overrideConfigurableProperty(name, "method", new SimpleProperty(run.method()));
-        if (!run.method().equals("DENSE")) {
-            cm.overrideConfigurableProperty(name, "pattern", new SimpleProperty(run.pattern()));
-        }
-        if (!Double.isNaN(run.lambdaW())) {
-            cm.overrideConfigurableProperty(name, "lambdaW", new SimpleProperty(Double.toString(run.lambdaW())));
-        }
         if (grid.epochs() > 0) {
             cm.overrideConfigurableProperty(name, "epochs", new SimpleProperty(Integer.toString(grid.epochs())));
         }
-        cm.overrideConfigurableProperty(name, "seed", new SimpleProperty(Long.toString(run.seed())));
+        settings.forEach((field, value) -> cm.overrideConfigurableProperty(name, field, new SimpleProperty(value)));
         Object trainer = cm.lookup(name);
         if (!(trainer instanceof NMSparseTrainer<?> nmTrainer)) {
             throw new IllegalArgumentException("component '" + name + "' is a " + trainer.getClass().getName() + ", not an NMSparseTrainer");
