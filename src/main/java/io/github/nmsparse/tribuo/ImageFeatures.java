@@ -28,12 +28,13 @@ final class ImageFeatures {
      */
     static int[] columns(ImmutableFeatureMap features, int[] shape) {
         int size = shape[0] * shape[1] * shape[2];
-        int[] byIndex = byPixelIndex(features, size);
+        String prefix = commonPrefix(features);
+        int[] byIndex = byPixelIndex(features, prefix, size);
         if (byIndex != null) {
             return byIndex;
         }
         if (features.size() == size) {
-            return byNameOrder(features);
+            return byNameOrder(features, prefix);
         }
         throw new IllegalArgumentException("the " + features.size() + " features cannot be placed in a " + shape[0] + "x"
                 + shape[1] + "x" + shape[2] + " input: name them by pixel index, 0 to " + (size - 1) + " (channel-major, "
@@ -42,10 +43,9 @@ final class ImageFeatures {
     }
 
     /** @return each feature's rank in name order: by the number after the common prefix when every name has one */
-    private static int[] byNameOrder(ImmutableFeatureMap features) {
+    private static int[] byNameOrder(ImmutableFeatureMap features, String prefix) {
         Integer[] ids = new Integer[features.size()];
         Arrays.setAll(ids, i -> i);
-        String prefix = commonPrefix(features);
         long[] numbers = new long[features.size()];
         boolean numeric = true;
         for (int id = 0; id < features.size() && numeric; id++) {
@@ -68,8 +68,7 @@ final class ImageFeatures {
     }
 
     /** @return each feature's pixel when every name is a distinct pixel index after a common prefix, else null */
-    private static int[] byPixelIndex(ImmutableFeatureMap features, int size) {
-        String prefix = commonPrefix(features);
+    private static int[] byPixelIndex(ImmutableFeatureMap features, String prefix, int size) {
         int[] columns = new int[features.size()];
         boolean[] used = new boolean[size];
         for (int id = 0; id < features.size(); id++) {
