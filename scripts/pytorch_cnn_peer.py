@@ -11,10 +11,9 @@ import statistics
 import sys
 import time
 
-import numpy as np
 import torch
 
-from pytorch_peer import read_idx, NMLinear, SparseSTE
+from pytorch_peer import mnist, NMLinear, SparseSTE
 
 
 class NMConv2d(torch.nn.Conv2d):
@@ -57,9 +56,7 @@ def epoch_seconds(sparse, x, y, epochs=5):
 
 
 def main():
-    images = read_idx("datasets/mnist-10k/train-images-idx3-ubyte.gz").reshape(-1, 1, 28, 28).astype(np.float32) / 255
-    labels = read_idx("datasets/mnist-10k/train-labels-idx1-ubyte.gz").astype(np.int64)
-    x, y = torch.from_numpy(images), torch.from_numpy(labels)
+    x, y = mnist((1, 28, 28))
     print(f"torch {torch.__version__}")
     print("| threads | method | seconds per epoch (median of 4, after 1) |")
     print("|---|---|---|")

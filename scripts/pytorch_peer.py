@@ -82,10 +82,15 @@ def time_steps(widths, pattern, x, y, warmup=60, steps=300):
     return statistics.median(times) * 1e3
 
 
-def main():
-    images = read_idx("datasets/mnist-10k/train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255
+def mnist(shape):
+    """The mnist-10k training split as tensors: images scaled to [0, 1] in the given per-image shape, and labels."""
+    images = read_idx("datasets/mnist-10k/train-images-idx3-ubyte.gz").reshape((-1,) + shape).astype(np.float32) / 255
     labels = read_idx("datasets/mnist-10k/train-labels-idx1-ubyte.gz").astype(np.int64)
-    x, y = torch.from_numpy(images), torch.from_numpy(labels)
+    return torch.from_numpy(images), torch.from_numpy(labels)
+
+
+def main():
+    x, y = mnist((784,))
     print(f"torch {torch.__version__}")
     print("| threads | network | method | median step (ms) |")
     print("|---|---|---|---|")
