@@ -45,19 +45,18 @@ public final class ExperimentReport {
      * @throws IOException when the files cannot be written
      */
     public static Path write(List<RunResult> results, String name, Path directory) throws IOException {
-        return page(results, name).write(directory);
+        return page(new ResultTable(results), name).write(directory);
     }
 
-    static HtmlPage page(List<RunResult> results, String name) {
+    static HtmlPage page(ResultTable table, String name) {
         System.setProperty("java.awt.headless", "true");
-        if (results.isEmpty()) {
+        if (table.cells().isEmpty()) {
             throw new IllegalArgumentException("the experiment has no finished runs to report");
         }
-        ResultTable table = new ResultTable(results);
         ClaimCheck claims = new ClaimCheck(table);
         HtmlPage page = new HtmlPage("tribuo-nmsparse experiment report: " + name);
         page.paragraph(String.format(Locale.ROOT, "%d runs in %d cells; means over seeds, error bars one sample standard deviation.",
-                results.size(), table.cells().size()));
+                table.cells().stream().mapToInt(c -> c.runs().size()).sum(), table.cells().size()));
         page.heading("Accuracy against sparsity");
         page.picture(ACCURACY_CHART, Charts.png(accuracyChart(table), Charts.WIDTH, Charts.HEIGHT),
                 "Test accuracy per N:M pattern (ordered by sparsity) and method; dashed line: DENSE.");

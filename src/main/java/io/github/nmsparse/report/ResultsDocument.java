@@ -31,9 +31,9 @@ public final class ResultsDocument {
      */
     public static void write(List<RunResult> results, Path document, String command, String setting) throws IOException {
         Path directory = document.toAbsolutePath().getParent().resolve("results");
-        HtmlPage page = ExperimentReport.page(results, document.getFileName().toString());
-        page.write(directory);
         ResultTable table = new ResultTable(results);
+        HtmlPage page = ExperimentReport.page(table, document.getFileName().toString());
+        page.write(directory);
         Files.writeString(directory.resolve("results.csv"), table.csv(), StandardCharsets.UTF_8);
         ClaimCheck claims = new ClaimCheck(table);
         StringBuilder md = new StringBuilder();
