@@ -9,11 +9,11 @@ if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -e /usr/lib/x86_64-li
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch libopenblas0-pthread
 fi
 echo "== tribuo-nmsparse (JMH)"
-mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.TrainingStepBenchmark \
+mvn -q -pl tribuo-nmsparse test-compile exec:exec -Dexec.skip=false -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.TrainingStepBenchmark \
   2>&1 | sed -n '/GEMM peak in this run/,$p'
 echo "== PyTorch peer"
 /usr/bin/python3 scripts/pytorch_peer.py
 echo "== tribuo-nmsparse CNN: seconds per epoch"
-mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.CnnEpochBenchmark 2>&1 | grep '^|'
+mvn -q -pl tribuo-nmsparse test-compile exec:exec -Dexec.skip=false -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.CnnEpochBenchmark 2>&1 | grep '^|'
 echo "== PyTorch CNN peer"
 /usr/bin/python3 scripts/pytorch_cnn_peer.py

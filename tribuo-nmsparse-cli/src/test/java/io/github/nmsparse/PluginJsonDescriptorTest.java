@@ -1,10 +1,12 @@
-package io.github.nmsparse.tribuo;
+package io.github.nmsparse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import io.github.nmsparse.engine.Activation;
 import io.github.nmsparse.engine.TrainingMethod;
+import io.github.nmsparse.tribuo.NMSparseTrainer;
+import io.github.nmsparse.tribuo.OutputAdapter;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Model;
 import org.tribuo.Trainer;
@@ -29,7 +31,14 @@ class PluginJsonDescriptorTest {
 
     private static final Path DESCRIPTOR = Path.of("plugin-descriptor/nmsparse-plugin.json");
 
+    /** @return the text of the project's own element (a child of the root, not of its parent section), or a property */
     private static String pomText(Document pom, String tag) {
+        NodeList children = pom.getDocumentElement().getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element element && element.getTagName().equals(tag)) {
+                return element.getTextContent().trim();
+            }
+        }
         return ((Element) pom.getDocumentElement().getElementsByTagName(tag).item(0)).getTextContent().trim();
     }
 
@@ -43,8 +52,9 @@ class PluginJsonDescriptorTest {
     void theDescriptorMatchesTheCodeAndThePom() throws Exception {
         JsonNode json = new ObjectMapper().readTree(DESCRIPTOR.toFile());
         Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
-        assertEquals(pomText(pom, "artifactId"), json.get("artifactId").asText());
-        assertEquals(pomText(pom, "artifactId"), json.get("name").asText());
+        Document plugin = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("tribuo-nmsparse/pom.xml").toFile());
+        assertEquals(pomText(plugin, "artifactId"), json.get("name").asText());
+        assertEquals(json.get("artifactId").asText(), json.get("name").asText());
         assertEquals(pomText(pom, "groupId"), json.get("groupId").asText());
         assertEquals(pomText(pom, "version"), json.get("version").asText());
         assertEquals(pomText(pom, "tribuo.version"), json.get("tribuoVersion").asText());

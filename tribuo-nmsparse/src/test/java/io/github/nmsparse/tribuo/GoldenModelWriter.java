@@ -32,7 +32,7 @@ public final class GoldenModelWriter {
     public static void main(String[] args) throws IOException {
         NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter()).hiddenSizes(16).epochs(3).batchSize(32)
                 .learningRate(1e-2).seed(1).build().train(ShippedData.digits("train"));
-        Path dir = Path.of("src/test/resources/golden");
+        Path dir = Path.of("tribuo-nmsparse/src/test/resources/golden");
         Files.createDirectories(dir);
         model.serializeToFile(dir.resolve("digits-sr-ste-2-4.model"));
         Files.write(dir.resolve("digits-sr-ste-2-4.predictions"), describe(model.predict(ShippedData.digits("test"))));

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadmeExamplesTest {
 
     private static final Path README = Path.of("README.md");
-    private static final Path THIS_FILE = Path.of("src/test/java/io/github/nmsparse/ReadmeExamplesTest.java");
+    private static final Path THIS_FILE = Path.of("tribuo-nmsparse/src/test/java/io/github/nmsparse/ReadmeExamplesTest.java");
 
     /** The Java API example: load data, train, evaluate, read SAD from provenance. */
     @Test

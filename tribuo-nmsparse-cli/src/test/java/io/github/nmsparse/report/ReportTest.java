@@ -2,22 +2,29 @@ package io.github.nmsparse.report;
 
 import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.experiment.DataFiles;
 import io.github.nmsparse.experiment.Results;
 import io.github.nmsparse.experiment.RunResult;
 import io.github.nmsparse.tribuo.LabelAdapter;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import io.github.nmsparse.tribuo.RegressorAdapter;
-import io.github.nmsparse.tribuo.ShippedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Dataset;
+import org.tribuo.Output;
+import org.tribuo.OutputFactory;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.regression.RegressionFactory;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,9 +33,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportTest {
 
+    /** @return the training split of a shipped CSV data set, read as the command line reads it */
+    private static <T extends Output<T>> Dataset<T> data(OutputFactory<T> factory, String name, String response) {
+        try {
+            return new DataFiles<>(factory, response).load(Path.of("datasets", name, name + "-train.csv"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static NMSparseModel<?> digitsModel() {
         return NMSparseTrainer.builder(new LabelAdapter()).hiddenSizes(32, 16).epochs(4).batchSize(64).seed(3).build()
-                .train(ShippedData.digits("train"));
+                .train(data(new LabelFactory(), "digits", "digit"));
     }
 
     @Test
@@ -70,7 +86,7 @@ class ReportTest {
     @Test
     void aConvolutionalModelReportShowsItsConvolutionMasks(@TempDir Path out) throws Exception {
         NMSparseModel<?> model = NMSparseTrainer.builder(new LabelAdapter()).convolutions(new int[] {1, 8, 8}, "8x3p1/2")
-                .hiddenSizes(16).epochs(2).batchSize(64).build().train(ShippedData.digits("train"));
+                .hiddenSizes(16).epochs(2).batchSize(64).build().train(data(new LabelFactory(), "digits", "digit"));
         Path page = ModelReport.write(model, "digits-cnn", out);
         String html = Files.readString(page);
         assertTrue(html.contains("<td>0</td><td>8x9</td><td>2:4</td>"), "the convolution's 8 rows of 3x3x1 weights: " + html);
@@ -81,7 +97,7 @@ class ReportTest {
     @Test
     void aRegressionModelHasNoAccuracyCurve() {
         NMSparseModel<?> model = NMSparseTrainer.builder(new RegressorAdapter()).hiddenSizes(8).epochs(2).batchSize(32).build()
-                .train(ShippedData.diabetes("train"));
+                .train(data(new RegressionFactory(), "diabetes", "progression"));
         assertTrue(!ModelReport.page(model, "diabetes").pictureNames().contains("accuracy.png"));
     }
 

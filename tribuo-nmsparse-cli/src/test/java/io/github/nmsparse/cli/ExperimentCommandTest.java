@@ -20,7 +20,7 @@ class ExperimentCommandTest {
     void theExperimentCommandWritesTablesAndAResultsDocumentThatReportCanFollow(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("exp");
         Path doc = dir.resolve("docs").resolve("RESULTS.md");
-        String[] args = {"-c", "src/test/resources/experiments/digits-grids.xml", "--grid", "digits-grid", "--seeds", "1",
+        String[] args = {"-c", "tribuo-nmsparse-cli/src/test/resources/experiments/digits-grids.xml", "--grid", "digits-grid", "--seeds", "1",
                 "--methods", "STE,SR_STE", "--epochs", "4", "--out", out.toString(), "--results-doc", doc.toString()};
         Experiment.ExperimentOptions options = new Experiment.ExperimentOptions();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -33,7 +33,7 @@ class ExperimentCommandTest {
         assertTrue(Files.readString(out.resolve("results.md")).contains("| SR_STE | 2:4 | 0.002 | 1 |"));
         String results = Files.readString(doc);
         assertTrue(results.contains("## The claims") && results.contains("![accuracy vs sparsity](results/accuracy-vs-sparsity.png)"), results);
-        assertTrue(results.contains("experiment -c src/test/resources/experiments/digits-grids.xml --grid digits-grid"), "the command to regenerate it");
+        assertTrue(results.contains("experiment -c tribuo-nmsparse-cli/src/test/resources/experiments/digits-grids.xml --grid digits-grid"), "the command to regenerate it");
         assertTrue(Files.isRegularFile(doc.resolveSibling("results").resolve("accuracy-vs-sparsity.png")));
         assertTrue(Files.isRegularFile(doc.resolveSibling("results").resolve("index.html")));
 

@@ -80,8 +80,8 @@ class SerializationTest {
 
     @Test
     void theGoldenModelOfThisFormatStillLoadsAndPredictsTheSame() throws Exception {
-        Model<?> golden = Model.deserializeFromFile(Path.of("src/test/resources/golden/digits-sr-ste-2-4.model"));
-        List<String> expected = Files.readAllLines(Path.of("src/test/resources/golden/digits-sr-ste-2-4.predictions"));
+        Model<?> golden = Model.deserializeFromFile(Path.of("tribuo-nmsparse/src/test/resources/golden/digits-sr-ste-2-4.model"));
+        List<String> expected = Files.readAllLines(Path.of("tribuo-nmsparse/src/test/resources/golden/digits-sr-ste-2-4.predictions"));
         @SuppressWarnings("unchecked")
         List<Prediction<Label>> predictions = ((Model<Label>) golden).predict(ShippedData.digits("test"));
         assertEquals(expected, GoldenModelWriter.describe(predictions));
