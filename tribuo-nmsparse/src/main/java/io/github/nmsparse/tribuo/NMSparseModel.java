@@ -26,6 +26,10 @@ import org.tribuo.util.onnx.ONNXRef;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -236,6 +240,42 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     /** @return the network's inference weights, layer by layer */
     public NetworkSnapshot snapshot() {
         return snapshot;
+    }
+
+    /**
+     * Java serialization writes the model's protobuf form instead of its fields (the serialization proxy pattern):
+     * one format, one set of checks on reading, and no engine or adapter class needs to be serializable.
+     *
+     * @return the proxy that Java serialization writes in this model's place
+     */
+    private Object writeReplace() {
+        return new SerializedForm(serialize().toByteArray());
+    }
+
+    /** A stream that holds this class's fields rather than its proxy was not written by this class: refuse it. */
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("an NMSparseModel is read through its serialized protobuf form only");
+    }
+
+    /** What Java serialization stores for a model: its protobuf bytes, checked and rebuilt on reading. */
+    private static final class SerializedForm implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final byte[] protobuf;
+
+        SerializedForm(byte[] protobuf) {
+            this.protobuf = protobuf;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                ModelProto proto = ModelProto.parseFrom(protobuf);
+                return deserializeFromProto(proto.getVersion(), proto.getClassName(), proto.getSerializedData());
+            } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+                InvalidObjectException invalid = new InvalidObjectException("invalid serialized NMSparseModel: " + e.getMessage());
+                invalid.initCause(e);
+                throw invalid;
+            }
+        }
     }
 
     /** @return the per-epoch training history (loss, SAD, flips), read from this model's provenance */

@@ -35,12 +35,16 @@ class SerializationTest {
 
     static <T extends org.tribuo.Output<T>> void assertSamePredictions(Model<T> expected, Model<T> actual, List<Prediction<T>> a,
                                                                       List<Prediction<T>> b) {
+        assertSamePredictionsIgnoringProvenance(a, b);
+        assertEquals(expected.getProvenance(), actual.getProvenance());
+    }
+
+    static <T extends org.tribuo.Output<T>> void assertSamePredictionsIgnoringProvenance(List<Prediction<T>> a, List<Prediction<T>> b) {
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i).getOutput(), b.get(i).getOutput(), "prediction " + i);
             assertEquals(a.get(i).getOutputScores(), b.get(i).getOutputScores(), "scores of prediction " + i);
         }
-        assertEquals(expected.getProvenance(), actual.getProvenance());
     }
 
     @Test
@@ -54,6 +58,22 @@ class SerializationTest {
         for (int i = 0; i < classifier.snapshot().layers().size(); i++) {
             assertTrue(Arrays.equals(classifier.snapshot().layers().get(i).weights(), loaded.snapshot().layers().get(i).weights()));
         }
+    }
+
+    @Test
+    void javaSerializationGoesThroughTheProtobufFormAndKeepsPredictionsAndProvenance() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(classifier);
+        }
+        Object read;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            read = in.readObject();
+        }
+        @SuppressWarnings("unchecked")
+        NMSparseModel<Label> loaded = (NMSparseModel<Label>) read;
+        assertSamePredictions(classifier, loaded, classifier.predict(ShippedData.digits("test")), loaded.predict(ShippedData.digits("test")));
+        assertTrue(bytes.size() < classifier.serialize().getSerializedSize() + 1000, "the stream holds the protobuf form, not the fields");
     }
 
     @Test
