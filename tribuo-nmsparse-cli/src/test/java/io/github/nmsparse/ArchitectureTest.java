@@ -5,10 +5,16 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * One direction of dependency: core <- engine <- Tribuo layer <- experiments and reports <- command line.
+ * One direction of dependency: core <- engine (state <- network <- method, optimizer <- the training loop) <- Tribuo
+ * layer <- experiments <- reports <- command line. The engine uses OLCUT's configuration and provenance (its methods,
+ * optimizers and listeners are configurable components), and nothing else of OLCUT or Tribuo.
  */
 @AnalyzeClasses(packages = "io.github.nmsparse", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -21,9 +27,34 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule engineKnowsNothingOfTribuo = noClasses().that().resideInAPackage("io.github.nmsparse.engine..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.tribuo..", "com.oracle.labs..",
+            .should().dependOnClassesThat().resideInAnyPackage("org.tribuo..",
                     "io.github.nmsparse.tribuo..", "io.github.nmsparse.experiment..", "io.github.nmsparse.report..",
                     "io.github.nmsparse.cli..");
+
+    @ArchTest
+    static final ArchRule engineUsesOnlyOlcutsConfigurationAndProvenance = noClasses().that().resideInAPackage("io.github.nmsparse.engine..")
+            .should().dependOnClassesThat(resideInAPackage("com.oracle.labs..")
+                    .and(not(resideInAnyPackage("com.oracle.labs.mlrg.olcut.config", "com.oracle.labs.mlrg.olcut.provenance.."))));
+
+    @ArchTest
+    static final ArchRule stateKnowsNoOtherPartOfTheEngine = noClasses().that().resideInAPackage("io.github.nmsparse.engine.state..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.github.nmsparse.engine.network..", "io.github.nmsparse.engine.method..",
+                    "io.github.nmsparse.engine.optimizer..")
+            .orShould().dependOnClassesThat().resideInAPackage("io.github.nmsparse.engine");
+
+    @ArchTest
+    static final ArchRule networkKnowsNeitherMethodsNorOptimizersNorTheLoop = noClasses().that()
+            .resideInAPackage("io.github.nmsparse.engine.network..").should().dependOnClassesThat()
+            .resideInAnyPackage("io.github.nmsparse.engine.method..", "io.github.nmsparse.engine.optimizer..")
+            .orShould().dependOnClassesThat().resideInAPackage("io.github.nmsparse.engine");
+
+    @ArchTest
+    static final ArchRule methodsAndOptimizersKnowNotTheLoop = noClasses().that()
+            .resideInAnyPackage("io.github.nmsparse.engine.method..", "io.github.nmsparse.engine.optimizer..")
+            .should().dependOnClassesThat().resideInAPackage("io.github.nmsparse.engine");
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenPackages = slices().matching("io.github.nmsparse.(**)").should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule tribuoLayerKnowsNothingOfExperimentsReportsOrTheCli = noClasses().that()

@@ -3,8 +3,8 @@ package io.github.nmsparse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
-import io.github.nmsparse.engine.Activation;
-import io.github.nmsparse.engine.TrainingMethod;
+import io.github.nmsparse.engine.network.Activation;
+import io.github.nmsparse.experiment.Method;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import io.github.nmsparse.tribuo.OutputAdapter;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,16 @@ class PluginJsonDescriptorTest {
 
         assertTrue(Trainer.class.isAssignableFrom(Class.forName(json.get("trainer").asText())));
         assertTrue(Model.class.isAssignableFrom(Class.forName(json.get("model").asText())));
-        assertEquals(Arrays.stream(TrainingMethod.values()).map(Enum::name).toList(), texts(json.get("methods")));
+        List<String> methods = new ArrayList<>();
+        for (JsonNode method : json.get("methods")) {
+            methods.add(method.get("name").asText());
+            assertEquals(Method.named(method.get("name").asText()).type().getName(), method.get("component").asText());
+        }
+        assertEquals(Method.ALL.stream().map(Method::name).toList(), methods);
+        for (JsonNode optimizer : json.get("optimizers")) {
+            assertEquals(io.github.nmsparse.cli.TrainTestAccess.optimizer(optimizer.get("name").asText()).getName(),
+                    optimizer.get("component").asText());
+        }
         assertEquals(Arrays.stream(Activation.values()).map(Enum::name).toList(), texts(json.get("activations")));
 
         for (JsonNode type : json.get("outputTypes")) {
@@ -97,7 +106,8 @@ class PluginJsonDescriptorTest {
                 listed.add(name);
                 NMSparseTrainer<?> loaded = (NMSparseTrainer<?>) cm.lookup(name);
                 assertEquals(trainer.get("outputType").asText(), loaded.outputFactory().getUnknownOutput().getClass().getName(), name);
-                assertTrue(loaded.toString().contains("method=" + trainer.get("method").asText() + ","), name);
+                assertTrue(loaded.toString().contains("method=" + Method.named(trainer.get("method").asText()).type().getSimpleName() + "("),
+                        name + ": " + loaded);
             }
             assertEquals(declared, listed, "every trainer of " + file + " is listed, and only those");
         }

@@ -2,7 +2,7 @@ package io.github.nmsparse;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import io.github.nmsparse.engine.EpochRecord;
-import io.github.nmsparse.engine.TrainingMethod;
+import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.tribuo.LabelAdapter;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
@@ -44,7 +44,7 @@ class ReadmeExamplesTest {
         Dataset<Label> test = new MutableDataset<>(loader.loadDataSource(Path.of("datasets/digits/digits-test.csv"), "digit"));
 
         NMSparseTrainer<Label> trainer = NMSparseTrainer.builder(new LabelAdapter())
-                .pattern("2:4").method(TrainingMethod.SR_STE).hiddenSizes(256, 128).epochs(30).seed(42)
+                .pattern("2:4").method(new SrSte()).hiddenSizes(256, 128).epochs(30).seed(42)
                 .build();
         NMSparseModel<Label> model = trainer.train(train);
 

@@ -1,7 +1,7 @@
 package io.github.nmsparse.cli;
 
 import io.github.nmsparse.core.NMValidity;
-import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.engine.network.LayerWeights;
 import io.github.nmsparse.tribuo.NMSparseModel;
 
 import java.util.List;
@@ -17,9 +17,9 @@ final class LayerTable {
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "%-6s %-12s %-8s %9s %10s %s%n", "layer", "shape", "pattern", "density",
                 "non-zeros", "N:M valid"));
-        List<NetworkSnapshot.LayerSnapshot> layers = model.snapshot().layers();
+        List<LayerWeights> layers = model.snapshot().layers();
         for (int i = 0; i < layers.size(); i++) {
-            NetworkSnapshot.LayerSnapshot layer = layers.get(i);
+            LayerWeights layer = layers.get(i);
             NMValidity validity = layer.validity();
             table.append(String.format(Locale.ROOT, "%-6d %-12s %-8s %9.4f %10d %s%n", i, layer.outputs() + "x" + layer.inputs(),
                     layer.sparse() ? layer.pattern() : "dense", validity.density(), validity.nonZeros(),

@@ -9,7 +9,12 @@ import com.oracle.labs.mlrg.olcut.config.property.ListProperty;
 import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.nmsparse.engine.CheckpointPolicy;
+import io.github.nmsparse.engine.optimizer.AdamW;
+import io.github.nmsparse.engine.optimizer.Optimizer;
+import io.github.nmsparse.engine.optimizer.Sgd;
 import io.github.nmsparse.experiment.DataFiles;
+import io.github.nmsparse.experiment.Method;
+import io.github.nmsparse.experiment.TrainerSettings;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import org.tribuo.Dataset;
@@ -39,6 +44,9 @@ public final class TrainTest {
     /** The plugin's own trainer configurations, packaged from plugin-descriptor/. */
     public static final String PLUGIN_CONFIG = "/plugin-descriptor/nmsparse-trainers.xml";
 
+    /** The optimizers {@code --optimizer} names. */
+    static final Map<String, Class<? extends Optimizer>> OPTIMIZERS = Map.of("ADAMW", AdamW.class, "SGD", Sgd.class);
+
     private TrainTest() {
     }
 
@@ -65,7 +73,7 @@ public final class TrainTest {
         @Option(longName = "pattern", usage = "Override the trainer's N:M pattern, e.g. 2:4 or 1:8.")
         public String pattern;
         /** Override. */
-        @Option(longName = "method", usage = "Override the training method: DENSE, STE, SR_STE or ASP.")
+        @Option(longName = "method", usage = "Override the training method: DENSE, STE, SR_STE or ASP (with its default settings unless the trainer's is of that kind).")
         public String method;
         /** Override. */
         @Option(longName = "epochs", usage = "Override the number of epochs.")
@@ -77,16 +85,19 @@ public final class TrainTest {
         @Option(longName = "convolutions", usage = "Override the convolution stages, comma-separated, each CxK[sS][pP][bn][/Q], e.g. 16x3p1bn/2,32x3p1/2.")
         public List<String> convolutions;
         /** Override. */
+        @Option(longName = "blocks", usage = "Override the blocks, as one text, e.g. \"conv 16x3p1, bn, relu, residual(conv 16x3p1, bn), relu, gap\".")
+        public String blocks;
+        /** Override. */
         @Option(longName = "input-shape", usage = "Override the input shape of a convolutional network: channels,height,width.")
         public int[] inputShape;
         /** Override. */
-        @Option(longName = "lambda-w", usage = "Override SR-STE's lambda_w.")
+        @Option(longName = "lambda-w", usage = "Override the method's lambda_w (SR_STE only).")
         public String lambdaW;
         /** Override. */
         @Option(longName = "learning-rate", usage = "Override the peak learning rate.")
         public String learningRate;
         /** Override. */
-        @Option(longName = "optimizer", usage = "Override the optimizer: ADAMW or SGD.")
+        @Option(longName = "optimizer", usage = "Override the optimizer: ADAMW or SGD (with its default settings unless the trainer's is of that kind).")
         public String optimizer;
         /** Override. */
         @Option(longName = "batch-size", usage = "Override the batch size.")
@@ -101,19 +112,19 @@ public final class TrainTest {
         @Option(longName = "warmup-epochs", usage = "Override the epochs of learning-rate warm-up.")
         public String warmupEpochs;
         /** Override. */
-        @Option(longName = "weight-decay", usage = "Override the weight decay.")
+        @Option(longName = "weight-decay", usage = "Override the optimizer's weight decay.")
         public String weightDecay;
         /** Override. */
-        @Option(longName = "momentum", usage = "Override SGD's momentum.")
+        @Option(longName = "momentum", usage = "Override the optimizer's momentum (SGD only).")
         public String momentum;
         /** Override. */
-        @Option(longName = "nesterov", usage = "Override whether SGD uses Nesterov momentum: true or false.")
+        @Option(longName = "nesterov", usage = "Override whether the optimizer's momentum is Nesterov's (SGD only): true or false.")
         public String nesterov;
         /** Override. */
         @Option(longName = "sparse-output", usage = "Override whether the output layer is N:M-sparse too: true or false.")
         public String sparseOutputLayer;
         /** Override. */
-        @Option(longName = "asp-dense-fraction", usage = "Override ASP's share of epochs trained dense before pruning.")
+        @Option(longName = "asp-dense-fraction", usage = "Override the method's share of epochs trained dense before pruning (ASP only).")
         public String aspDenseFraction;
         /** Override. */
         @Option(longName = "feature-scaling", usage = "Override the input scaling: NONE, MAX_ABS or STANDARDIZE.")
@@ -137,27 +148,23 @@ public final class TrainTest {
         /** The arguments these options were parsed from, saved beside checkpoints so that --resume can repeat them. */
         String[] arguments;
 
-        /** @return the trainer fields to override, by field name */
+        /** @return the trainer fields to override, by field name (the method's and optimizer's are {@link #applyComponents}') */
         Map<String, Property> overrides() {
             Map<String, Property> overrides = new LinkedHashMap<>();
             put(overrides, "pattern", pattern);
-            put(overrides, "method", method);
             put(overrides, "epochs", epochs);
-            put(overrides, "lambdaW", lambdaW);
             put(overrides, "learningRate", learningRate);
-            put(overrides, "optimizer", optimizer);
             put(overrides, "batchSize", batchSize);
             put(overrides, "activation", activation);
             put(overrides, "seed", seed);
             put(overrides, "warmupEpochs", warmupEpochs);
-            put(overrides, "weightDecay", weightDecay);
-            put(overrides, "momentum", momentum);
-            put(overrides, "nesterov", nesterov);
             put(overrides, "sparseOutputLayer", sparseOutputLayer);
-            put(overrides, "aspDenseFraction", aspDenseFraction);
             put(overrides, "featureScaling", featureScaling);
             if (convolutions != null) {
                 overrides.put("convolutions", ListProperty.createFromStringList(convolutions));
+            }
+            if (blocks != null) {
+                overrides.put("blocks", ListProperty.createFromStringList(List.of(blocks)));
             }
             if (inputShape != null) {
                 overrides.put("inputShape", ListProperty.createFromStringList(Arrays.stream(inputShape)
@@ -168,6 +175,48 @@ public final class TrainTest {
                         .mapToObj(Integer::toString).toList()));
             }
             return overrides;
+        }
+
+        /** @return whether any option changes the trainer's method or optimizer */
+        boolean changesComponents() {
+            return method != null || optimizer != null || lambdaW != null || aspDenseFraction != null || weightDecay != null
+                    || momentum != null || nesterov != null;
+        }
+
+        /**
+         * @param trainer the configured trainer
+         * @return the trainer with the method and optimizer these options ask for: of the kind named (the trainer's own
+         *         when it is of that kind), with the settings named
+         * @throws IllegalArgumentException when a name is unknown or a setting does not belong to the trainer's component
+         */
+        NMSparseTrainer<?> applyComponents(NMSparseTrainer<?> trainer) {
+            TrainerSettings settings = TrainerSettings.of(trainer);
+            if (method != null) {
+                settings.component("method", Method.named(method).type());
+            }
+            if (optimizer != null) {
+                Class<? extends Optimizer> type = OPTIMIZERS.get(optimizer);
+                if (type == null) {
+                    throw new IllegalArgumentException("--optimizer " + optimizer + " is not an optimizer; the optimizers are " + OPTIMIZERS.keySet());
+                }
+                settings.component("optimizer", type);
+            }
+            setting(settings, "method", "lambdaW", "--lambda-w", lambdaW);
+            setting(settings, "method", "denseFraction", "--asp-dense-fraction", aspDenseFraction);
+            setting(settings, "optimizer", "weightDecay", "--weight-decay", weightDecay);
+            setting(settings, "optimizer", "momentum", "--momentum", momentum);
+            setting(settings, "optimizer", "nesterov", "--nesterov", nesterov);
+            return settings.build();
+        }
+
+        private static void setting(TrainerSettings settings, String component, String field, String option, String value) {
+            if (value != null) {
+                try {
+                    settings.componentSetting(component, field, value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+                }
+            }
         }
 
         private static void put(Map<String, Property> overrides, String field, String value) {
@@ -226,7 +275,7 @@ public final class TrainTest {
             throw new IllegalArgumentException("component '" + options.trainer + "' is a " + trainer.getClass().getName()
                     + ", not an NMSparseTrainer");
         }
-        return nmTrainer;
+        return options.changesComponents() ? options.applyComponents(nmTrainer) : nmTrainer;
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Checks the paper's claims (Zhou et al., ICLR 2021) against an experiment's results, and says for each whether
- * the data support it, with the numbers. Nothing is tuned here: a claim the data do not support is reported so.
+ * the data support it, with the findings as data (the report layer renders them). Nothing is tuned here: a claim the
+ * data do not support is reported so.
  */
 public final class ClaimCheck {
 
@@ -17,7 +18,8 @@ public final class ClaimCheck {
     /** A mask counts as frozen from the first epoch after which every epoch's SAD stays under this share. */
     public static final double FROZEN_SAD = 1e-3;
 
-    private static final ToDoubleFunction<RunResult> ACCURACY = r -> 100 * r.testAccuracy();
+    /** Test accuracy in percent. */
+    static final ToDoubleFunction<RunResult> ACCURACY = r -> 100 * r.testAccuracy();
 
     /** Whether the data support a claim. */
     public enum Verdict {
@@ -34,9 +36,14 @@ public final class ClaimCheck {
      *
      * @param statement the claim
      * @param verdict   whether the data support it
-     * @param evidence  the numbers, in Markdown
+     * @param evidence  the findings behind the verdict, for a report to render
      */
-    public record Claim(String statement, Verdict verdict, String evidence) {
+    public record Claim(String statement, Verdict verdict, List<Evidence> evidence) {
+
+        /** Copies the list. */
+        public Claim {
+            evidence = List.copyOf(evidence);
+        }
     }
 
     private final ResultTable table;
@@ -55,16 +62,16 @@ public final class ClaimCheck {
 
     private Claim nearDense() {
         String statement = "2:4 and 4:8 SR-STE are within 0.5 points of dense test accuracy.";
-        Optional<ResultTable.Cell> dense = table.cell("DENSE", "dense");
+        Optional<ResultTable.Cell> dense = table.cell(Method.DENSE, "dense");
         if (dense.isEmpty()) {
-            return new Claim(statement, Verdict.NOT_TESTED, "No DENSE runs.");
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No DENSE runs.")));
         }
-        List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "DENSE: %s.", meanStd(dense.get(), ACCURACY)));
+        List<Evidence> evidence = new ArrayList<>();
+        evidence.add(new Evidence("DENSE", List.of(Evidence.Figure.accuracy("test accuracy", dense.get())), ""));
         boolean all = true;
         boolean any = false;
         for (String pattern : List.of("2:4", "4:8")) {
-            Optional<ResultTable.Cell> sparse = table.cell("SR_STE", pattern);
+            Optional<ResultTable.Cell> sparse = table.cell(Method.SR_STE, pattern);
             if (sparse.isEmpty()) {
                 continue;
             }
@@ -72,23 +79,23 @@ public final class ClaimCheck {
             double gap = sparse.get().mean(ACCURACY) - dense.get().mean(ACCURACY);
             boolean within = gap >= -0.5;
             all &= within;
-            lines.add(String.format(Locale.ROOT, "SR-STE %s: %s, %+.2f points against dense (%s).", pattern,
-                    meanStd(sparse.get(), ACCURACY), gap, within ? "within 0.5" : "more than 0.5 below"));
+            evidence.add(new Evidence("SR-STE " + pattern, List.of(Evidence.Figure.accuracy("test accuracy", sparse.get()),
+                    Evidence.Figure.of("against dense", gap, Evidence.Unit.POINTS)), within ? "within 0.5" : "more than 0.5 below"));
         }
         if (!any) {
-            return new Claim(statement, Verdict.NOT_TESTED, "No SR-STE 2:4 or 4:8 runs.");
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No SR-STE 2:4 or 4:8 runs.")));
         }
-        return new Claim(statement, all ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED, String.join(" ", lines));
+        return new Claim(statement, all ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED, evidence);
     }
 
     private Claim srSteBeatsSteWhenSparse() {
         String statement = "At 1:8 and 1:16, SR-STE has a higher mean test accuracy than STE.";
-        List<String> lines = new ArrayList<>();
+        List<Evidence> evidence = new ArrayList<>();
         boolean all = true;
         boolean any = false;
         for (String pattern : List.of("1:8", "1:16")) {
-            Optional<ResultTable.Cell> ste = table.cell("STE", pattern);
-            Optional<ResultTable.Cell> srSte = table.cell("SR_STE", pattern);
+            Optional<ResultTable.Cell> ste = table.cell(Method.STE, pattern);
+            Optional<ResultTable.Cell> srSte = table.cell(Method.SR_STE, pattern);
             if (ste.isEmpty() || srSte.isEmpty()) {
                 continue;
             }
@@ -98,28 +105,29 @@ public final class ClaimCheck {
             all &= gap > 0;
             String noise = Math.min(srSte.get().runs().size(), ste.get().runs().size()) < 2
                     ? "one run each: no spread to compare with"
-                    : (Math.abs(gap) > spread ? "more than" : "no more than") + String.format(Locale.ROOT, " the larger standard deviation, %.2f", spread);
-            lines.add(String.format(Locale.ROOT, "%s: SR-STE %s, STE %s, difference %+.2f points (%s).", pattern,
-                    meanStd(srSte.get(), ACCURACY), meanStd(ste.get(), ACCURACY), gap, noise));
+                    : (Math.abs(gap) > spread ? "more than" : "no more than") + " the larger standard deviation";
+            evidence.add(new Evidence(pattern, List.of(Evidence.Figure.accuracy("SR-STE", srSte.get()), Evidence.Figure.accuracy("STE", ste.get()),
+                    Evidence.Figure.of("difference", gap, Evidence.Unit.POINTS), Evidence.Figure.of("larger standard deviation", spread,
+                            Evidence.Unit.SPREAD)), noise));
         }
         if (!any) {
-            return new Claim(statement, Verdict.NOT_TESTED, "No STE and SR-STE runs at 1:8 or 1:16.");
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No STE and SR-STE runs at 1:8 or 1:16.")));
         }
-        return new Claim(statement, all ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED, String.join(" ", lines));
+        return new Claim(statement, all ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED, evidence);
     }
 
     private Claim srSteKeepsArchitectureStable() {
         String statement = "STE's SAD is higher than SR-STE's in every epoch after the first few, and a larger lambda_w "
                 + "freezes the architecture sooner.";
-        List<String> lines = new ArrayList<>();
+        List<Evidence> evidence = new ArrayList<>();
         boolean stable = true;
         boolean any = false;
         boolean enoughEpochs = true;
         for (ResultTable.Cell srSte : table.cells()) {
-            if (!srSte.method().equals("SR_STE") || !Double.isNaN(srSte.lambdaW())) {
+            if (!srSte.method().equals(Method.SR_STE) || !Double.isNaN(srSte.lambdaW())) {
                 continue;
             }
-            Optional<ResultTable.Cell> ste = table.cell("STE", srSte.pattern());
+            Optional<ResultTable.Cell> ste = table.cell(Method.STE, srSte.pattern());
             if (ste.isEmpty()) {
                 continue;
             }
@@ -141,42 +149,46 @@ public final class ClaimCheck {
             // Epochs where both masks stood still say nothing either way; at least one epoch must show the difference.
             boolean holds = higher + bothZero == compared && higher > 0;
             stable &= holds;
-            lines.add(String.format(Locale.ROOT, "%s: STE's mean SAD is higher in %d of the %d epochs after epoch %d%s "
-                    + "(mean SAD over those epochs: STE %.4f%%, SR-STE %.4f%%).", srSte.pattern(), higher, compared,
-                    FIRST_FEW_EPOCHS, bothZero > 0 ? ", both zero in " + bothZero : "",
-                    100 * mean(steSad, FIRST_FEW_EPOCHS), 100 * mean(srSad, FIRST_FEW_EPOCHS)));
+            evidence.add(new Evidence(srSte.pattern(), List.of(
+                    Evidence.Figure.of("epochs after epoch " + FIRST_FEW_EPOCHS, compared, Evidence.Unit.COUNT),
+                    Evidence.Figure.of("with STE's mean SAD higher", higher, Evidence.Unit.COUNT),
+                    Evidence.Figure.of("with both zero", bothZero, Evidence.Unit.COUNT),
+                    Evidence.Figure.of("STE's mean SAD over them", mean(steSad, FIRST_FEW_EPOCHS), Evidence.Unit.SAD),
+                    Evidence.Figure.of("SR-STE's", mean(srSad, FIRST_FEW_EPOCHS), Evidence.Unit.SAD)), holds ? "holds" : "does not hold"));
         }
-        String sweep = lambdaSweep();
-        boolean sooner = sweep != null && sweep.startsWith("Monotone");
-        lines.add(0, "SAD part: " + (stable ? "supported" : "not supported") + " (STE above SR-STE in every epoch after epoch "
-                + FIRST_FEW_EPOCHS + (stable ? " at every pattern)." : " at some patterns only)."));
-        if (sweep != null) {
-            lines.add("lambda_w part: " + (sooner ? "supported. " : "not supported. ") + sweep);
-        }
+        Optional<Evidence> sweep = lambdaSweep();
+        boolean sooner = sweep.isPresent() && sweep.get().finding().startsWith("supported");
+        evidence.add(0, Evidence.note("SAD part: " + (stable ? "supported" : "not supported") + " (STE above SR-STE in every epoch after epoch "
+                + FIRST_FEW_EPOCHS + (stable ? " at every pattern)." : " at some patterns only).")));
+        sweep.ifPresent(evidence::add);
         if (!any) {
-            return new Claim(statement, Verdict.NOT_TESTED, "No STE and SR-STE runs at a common pattern.");
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No STE and SR-STE runs at a common pattern.")));
         }
         if (!enoughEpochs) {
-            return new Claim(statement, Verdict.NOT_TESTED, "The runs have no epochs after the first "
-                    + FIRST_FEW_EPOCHS + ". " + String.join(" ", lines));
+            List<Evidence> notes = new ArrayList<>(List.of(Evidence.note("The runs have no epochs after the first " + FIRST_FEW_EPOCHS + ".")));
+            notes.addAll(evidence);
+            return new Claim(statement, Verdict.NOT_TESTED, notes);
         }
-        Verdict verdict = stable && (sweep == null || sooner) ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED;
-        if (sweep == null && stable) {
-            lines.add("The lambda_w part was not tested (no sweep).");
+        Verdict verdict = stable && (sweep.isEmpty() || sooner) ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED;
+        if (sweep.isEmpty() && stable) {
+            evidence.add(Evidence.note("The lambda_w part was not tested (no sweep)."));
         }
-        return new Claim(statement, verdict, String.join(" ", lines));
+        return new Claim(statement, verdict, evidence);
     }
 
-    /** @return the sweep's freeze epochs, starting with "Monotone" when a larger lambda_w never freezes later */
-    private String lambdaSweep() {
+    /**
+     * @return the sweep's freeze epochs by lambda_w, with the finding "supported: monotone ..." when a larger lambda_w
+     *         never freezes later and freezes strictly sooner at least once; empty when the experiment has no sweep
+     */
+    private Optional<Evidence> lambdaSweep() {
         List<ResultTable.Cell> sweep = table.lambdaSweep();
         if (sweep.isEmpty()) {
-            return null;
+            return Optional.empty();
         }
         String pattern = sweep.get(0).pattern();
-        List<String> parts = new ArrayList<>();
-        Optional<ResultTable.Cell> ste = table.cell("STE", pattern);
-        ste.ifPresent(c -> parts.add(String.format(Locale.ROOT, "0 (STE): %s", freezeText(c))));
+        List<Evidence.Figure> figures = new ArrayList<>();
+        Optional<ResultTable.Cell> ste = table.cell(Method.STE, pattern);
+        ste.ifPresent(c -> figures.add(Evidence.Figure.of("0 (STE)", freezeEpoch(meanSad(c)), Evidence.Unit.EPOCH)));
         // Sooner means: a larger lambda_w never freezes later, freezes strictly sooner at least once, and every
         // SR-STE run freezes within the epochs (a tie of "never" proves nothing).
         boolean monotone = true;
@@ -189,17 +201,12 @@ public final class ClaimCheck {
             strictlySooner |= freeze < previous;
             allFreeze &= freeze != Integer.MAX_VALUE;
             previous = freeze;
-            parts.add(String.format(Locale.ROOT, "%s: %s", RunSpec.plain(cell.runs().get(0).lambdaW()), freezeText(cell)));
+            figures.add(Evidence.Figure.of(RunSpec.plain(cell.runs().get(0).lambdaW()), freeze, Evidence.Unit.EPOCH));
         }
         boolean sooner = monotone && strictlySooner && allFreeze;
-        return String.format(Locale.ROOT, "%s: at %s, the epoch from which the mean SAD stays under %.1f%% per epoch, by "
-                + "lambda_w: %s.", sooner ? "Monotone" : monotone ? "Not shown" : "Not monotone", pattern, 100 * FROZEN_SAD,
-                String.join("; ", parts));
-    }
-
-    private static String freezeText(ResultTable.Cell cell) {
-        int freeze = freezeEpoch(meanSad(cell));
-        return freeze == Integer.MAX_VALUE ? "never" : "epoch " + freeze;
+        String finding = String.format(Locale.ROOT, "%s: at %s, the epoch from which the mean SAD stays under %.1f%% per epoch, by lambda_w",
+                sooner ? "supported, monotone" : monotone ? "not supported, not shown" : "not supported, not monotone", pattern, 100 * FROZEN_SAD);
+        return Optional.of(new Evidence("lambda_w part", figures, finding));
     }
 
     /** @return the first epoch (from 1) from which every epoch's SAD stays under {@link #FROZEN_SAD}, or MAX_VALUE */
@@ -213,45 +220,40 @@ public final class ClaimCheck {
 
     private Claim fourEightAtLeastTwoFour() {
         String statement = "4:8 is at least as accurate as 2:4 (more freedom at the same density).";
-        List<String> lines = new ArrayList<>();
+        List<Evidence> evidence = new ArrayList<>();
         Verdict verdict = Verdict.NOT_TESTED;
-        for (String method : List.of("SR_STE", "STE", "ASP")) {
+        for (Method method : List.of(Method.SR_STE, Method.STE, Method.ASP)) {
             Optional<ResultTable.Cell> four = table.cell(method, "4:8");
             Optional<ResultTable.Cell> two = table.cell(method, "2:4");
             if (four.isEmpty() || two.isEmpty()) {
                 continue;
             }
             double gap = four.get().mean(ACCURACY) - two.get().mean(ACCURACY);
-            if (method.equals("SR_STE")) {
+            if (method.equals(Method.SR_STE)) {
                 verdict = gap >= 0 ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED;
             }
-            lines.add(String.format(Locale.ROOT, "%s: 4:8 %s, 2:4 %s, difference %+.2f points.", method,
-                    meanStd(four.get(), ACCURACY), meanStd(two.get(), ACCURACY), gap));
+            evidence.add(new Evidence(method.label(), List.of(Evidence.Figure.accuracy("4:8", four.get()), Evidence.Figure.accuracy("2:4", two.get()),
+                    Evidence.Figure.of("difference", gap, Evidence.Unit.POINTS)), ""));
         }
-        if (lines.isEmpty()) {
-            return new Claim(statement, Verdict.NOT_TESTED, "No runs at both 2:4 and 4:8.");
+        if (evidence.isEmpty()) {
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No runs at both 2:4 and 4:8.")));
         }
-        lines.add("The verdict is SR-STE's; the other methods are listed for context.");
-        return new Claim(statement, verdict, String.join(" ", lines));
+        evidence.add(Evidence.note("The verdict is SR-STE's; the other methods are listed for context."));
+        return new Claim(statement, verdict, evidence);
     }
 
-    /** @return ASP against SR-STE at the same epochs, per pattern, in Markdown */
-    public String aspAgainstSrSte() {
-        StringBuilder out = new StringBuilder("| pattern | SR-STE test accuracy (%) | ASP test accuracy (%) | ASP - SR-STE |\n|---|---|---|---|\n");
-        int rows = 0;
+    /** @return ASP against SR-STE at the same epochs, one finding per pattern: both accuracies and the difference */
+    public List<Evidence> aspAgainstSrSte() {
+        List<Evidence> rows = new ArrayList<>();
         for (ResultTable.Cell asp : table.cells()) {
-            if (!asp.method().equals("ASP")) {
+            if (!asp.method().equals(Method.ASP)) {
                 continue;
             }
-            Optional<ResultTable.Cell> srSte = table.cell("SR_STE", asp.pattern());
-            if (srSte.isEmpty()) {
-                continue;
-            }
-            rows++;
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %+.2f |%n", asp.pattern(), meanStd(srSte.get(), ACCURACY),
-                    meanStd(asp, ACCURACY), asp.mean(ACCURACY) - srSte.get().mean(ACCURACY)));
+            table.cell(Method.SR_STE, asp.pattern()).ifPresent(srSte -> rows.add(new Evidence(asp.pattern(), List.of(
+                    Evidence.Figure.accuracy("SR-STE", srSte), Evidence.Figure.accuracy("ASP", asp),
+                    Evidence.Figure.of("ASP - SR-STE", asp.mean(ACCURACY) - srSte.mean(ACCURACY), Evidence.Unit.POINTS)), "")));
         }
-        return rows == 0 ? "" : out.toString();
+        return rows;
     }
 
     /** @return per epoch, the SAD fraction averaged over the cell's runs */
@@ -272,24 +274,5 @@ public final class ClaimCheck {
             sum += values[i];
         }
         return values.length > from ? sum / (values.length - from) : Double.NaN;
-    }
-
-    private static String meanStd(ResultTable.Cell cell, ToDoubleFunction<RunResult> measure) {
-        return String.format(Locale.ROOT, "%.2f ± %.2f", cell.mean(measure), cell.std(measure));
-    }
-
-    /** @return the claims as a Markdown list */
-    public String markdown() {
-        StringBuilder out = new StringBuilder();
-        int i = 1;
-        for (Claim claim : claims()) {
-            out.append(String.format(Locale.ROOT, "%d. **%s** %s%n%n   %s%n%n", i++, claim.statement(),
-                    switch (claim.verdict()) {
-                        case SUPPORTED -> "Supported by this project's data.";
-                        case NOT_SUPPORTED -> "**Not supported** by this project's data.";
-                        case NOT_TESTED -> "Not tested.";
-                    }, claim.evidence()));
-        }
-        return out.toString();
     }
 }

@@ -4,7 +4,6 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.Configurable;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.nmsparse.core.NMPattern;
-import io.github.nmsparse.engine.TrainingMethod;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,15 +11,15 @@ import java.util.List;
 
 /**
  * A grid of training runs: methods x N:M patterns x seeds, plus a sweep of SR-STE's lambda_w at one pattern.
- * Every run starts from one trainer component and overrides its method, pattern, seed and, for the sweep,
- * lambda_w. DENSE runs once per seed, since it has no pattern.
+ * Every run starts from one trainer component and changes its method, pattern, seed and, for the sweep,
+ * lambda_w. A method without masks (DENSE) runs once per seed, since it has no pattern.
  */
 public final class ExperimentGrid implements Configurable {
 
     @Config(description = "Name of the trainer component every run starts from, in the same configuration or the plugin's.")
     private String trainer = "mlp-sr-ste-2-4";
 
-    @Config(description = "Training methods to compare: DENSE, STE, SR_STE and ASP.")
+    @Config(description = "Training methods to compare, by name: DENSE, STE, SR_STE, ASP (see Method.ALL).")
     private List<String> methods = List.of("DENSE", "STE", "SR_STE", "ASP");
 
     @Config(description = "N:M patterns of the sparse methods.")
@@ -62,11 +61,14 @@ public final class ExperimentGrid implements Configurable {
         require(trainer != null && !trainer.isBlank(), "trainer", "must name a trainer component");
         require(methods != null && !methods.isEmpty(), "methods", "must list at least one method");
         for (String method : methods) {
-            require(Arrays.stream(TrainingMethod.values()).anyMatch(m -> m.name().equals(method)), "methods",
-                    "holds '" + method + "', not one of " + Arrays.toString(TrainingMethod.values()));
+            try {
+                Method.named(method);
+            } catch (IllegalArgumentException e) {
+                throw new PropertyException(e, "", "methods", "methods: " + e.getMessage());
+            }
         }
         require(patterns != null, "patterns", "must be a list");
-        require(!patterns.isEmpty() || methods.stream().allMatch("DENSE"::equals), "patterns",
+        require(!patterns.isEmpty() || methods.stream().map(Method::named).noneMatch(Method::masksLayers), "patterns",
                 "must list at least one pattern for the sparse methods");
         for (String pattern : patterns) {
             parse("patterns", pattern);
@@ -102,8 +104,8 @@ public final class ExperimentGrid implements Configurable {
         List<RunSpec> runs = new ArrayList<>();
         for (int s = 0; s < seeds; s++) {
             long seed = firstSeed + s;
-            for (String method : methods) {
-                if (method.equals("DENSE")) {
+            for (Method method : methods.stream().map(Method::named).toList()) {
+                if (!method.masksLayers()) {
                     runs.add(new RunSpec(method, "dense", Double.NaN, seed));
                     continue;
                 }
@@ -112,7 +114,7 @@ public final class ExperimentGrid implements Configurable {
                 }
             }
             for (double lambda : lambdaSweep) {
-                runs.add(new RunSpec("SR_STE", sweepPattern, lambda, seed));
+                runs.add(new RunSpec(Method.SR_STE, sweepPattern, lambda, seed));
             }
         }
         return runs;

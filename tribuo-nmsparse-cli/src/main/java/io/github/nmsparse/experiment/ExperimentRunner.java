@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.EpochRecord;
 import io.github.nmsparse.engine.TrainingDivergedException;
@@ -26,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -43,7 +44,7 @@ public final class ExperimentRunner {
     public static final String RESULT_FILE = "result.json";
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(SerializationFeature.INDENT_OUTPUT).build();
+            .enable(SerializationFeature.INDENT_OUTPUT).addModule(EpochRecordJson.module()).build();
 
     private final ExperimentGrid grid;
     private final List<URL> configurations;
@@ -95,7 +96,7 @@ public final class ExperimentRunner {
             progress.printf(Locale.ROOT, "[%d/%d] %s ...%n", i + 1, runs.size(), run.id());
             long start = System.nanoTime();
             @SuppressWarnings("unchecked")
-            NMSparseTrainer<T> trainer = (NMSparseTrainer<T>) trainer(run);
+            NMSparseTrainer<T> trainer = (NMSparseTrainer<T>) trainer(base, run);
             RunResult result = trainAndMeasure(run, trainer, train, test, runDirectory);
             results.add(result);
             secondsThisSession += (System.nanoTime() - start) / 1e9;
@@ -137,12 +138,10 @@ public final class ExperimentRunner {
         writeAtomically(runDirectory.resolve("provenance.json"),
                 new JsonProvenanceSerialization(true).marshalAndSerialize(model.getProvenance()));
         List<EpochRecord> history = model.history();
-        List<RunResult.Epoch> epochs = history.stream()
-                .map(r -> new RunResult.Epoch(r.epoch(), r.loss(), r.accuracy(), r.sadFraction(), r.flips())).toList();
         EpochRecord last = history.get(history.size() - 1);
         double meanFlips = history.stream().mapToLong(EpochRecord::flips).average().orElse(0);
-        RunResult result = new RunResult(run, lambdaW(model), density(run), accuracy, last.loss(), last.sadFraction(), meanFlips,
-                Files.size(modelFile), seconds, epochs, null);
+        RunResult result = new RunResult(run, lambdaW(trainer), density(run), accuracy, last.loss(), last.sadFraction(), meanFlips,
+                Files.size(modelFile), seconds, history, null);
         writeAtomically(runDirectory.resolve(RESULT_FILE), JSON.writeValueAsString(result));
         return result;
     }
@@ -169,13 +168,18 @@ public final class ExperimentRunner {
         }
     }
 
-    private static double lambdaW(NMSparseModel<?> model) {
-        var parameter = model.getProvenance().getTrainerProvenance().getConfiguredParameters().get("lambdaW");
-        return parameter instanceof PrimitiveProvenance<?> value ? ((Number) value.getValue()).doubleValue() : Double.NaN;
+    /** @return the lambda_w the trainer's method trained with, read from its provenance; NaN when the method has none */
+    private static double lambdaW(NMSparseTrainer<?> trainer) {
+        Provenance method = trainer.getProvenance().getConfiguredParameters().get("method");
+        if (method instanceof ConfiguredObjectProvenance settings
+                && settings.getConfiguredParameters().get("lambdaW") instanceof PrimitiveProvenance<?> value) {
+            return ((Number) value.getValue()).doubleValue();
+        }
+        return Double.NaN;
     }
 
     private static double density(RunSpec run) {
-        if (run.method().equals("DENSE")) {
+        if (!run.method().masksLayers()) {
             return 1.0;
         }
         NMPattern pattern = NMPattern.parse(run.pattern());
@@ -184,24 +188,6 @@ public final class ExperimentRunner {
 
     /** @return the trainer every run starts from: the grid's component with the grid's epochs, before each run's settings */
     public NMSparseTrainer<?> baseTrainer() {
-        return lookupTrainer(Map.of());
-    }
-
-    private NMSparseTrainer<?> trainer(RunSpec run) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("method", run.method());
-        if (!run.method().equals("DENSE")) {
-            settings.put("pattern", run.pattern());
-        }
-        if (!Double.isNaN(run.lambdaW())) {
-            settings.put("lambdaW", Double.toString(run.lambdaW()));
-        }
-        settings.put("seed", Long.toString(run.seed()));
-        return lookupTrainer(settings);
-    }
-
-    /** Builds the grid's trainer from a fresh configuration manager (a looked-up component cannot be changed). */
-    private NMSparseTrainer<?> lookupTrainer(Map<String, String> settings) {
         ConfigurationManager cm = new ConfigurationManager();
         configurations.forEach(cm::addProperties);
         String name = grid.trainer();
@@ -211,12 +197,26 @@ public final class ExperimentRunner {
         if (grid.epochs() > 0) {
             cm.overrideConfigurableProperty(name, "epochs", new SimpleProperty(Integer.toString(grid.epochs())));
         }
-        settings.forEach((field, value) -> cm.overrideConfigurableProperty(name, field, new SimpleProperty(value)));
         Object trainer = cm.lookup(name);
         if (!(trainer instanceof NMSparseTrainer<?> nmTrainer)) {
             throw new IllegalArgumentException("component '" + name + "' is a " + trainer.getClass().getName() + ", not an NMSparseTrainer");
         }
         return nmTrainer;
+    }
+
+    /**
+     * @return the run's trainer: the base trainer with the run's method (the base's own when it is of that type, its
+     *         settings kept), pattern, seed and, for a sweep run, lambda_w
+     */
+    private static NMSparseTrainer<?> trainer(NMSparseTrainer<?> base, RunSpec run) {
+        TrainerSettings settings = TrainerSettings.of(base).component("method", run.method().type()).set("seed", Long.toString(run.seed()));
+        if (run.method().masksLayers()) {
+            settings.set("pattern", run.pattern());
+        }
+        if (!Double.isNaN(run.lambdaW())) {
+            settings.componentSetting("method", "lambdaW", Double.toString(run.lambdaW()));
+        }
+        return settings.build();
     }
 
     /**

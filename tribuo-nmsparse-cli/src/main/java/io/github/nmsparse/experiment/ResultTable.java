@@ -34,7 +34,7 @@ public final class ResultTable {
      * @param density N/M, or 1 for DENSE
      * @param runs    the runs of the cell, one per seed
      */
-    public record Cell(String method, String pattern, double lambdaW, double density, List<RunResult> runs) {
+    public record Cell(Method method, String pattern, double lambdaW, double density, List<RunResult> runs) {
 
         /** @return how many of the cell's runs made no model (training diverged); their measures are NaN */
         public long failed() {
@@ -89,7 +89,7 @@ public final class ResultTable {
      * @param pattern the pattern ("dense" for DENSE)
      * @return the cell of that method and pattern with the trainer's own lambda_w, if the experiment has it
      */
-    public java.util.Optional<Cell> cell(String method, String pattern) {
+    public java.util.Optional<Cell> cell(Method method, String pattern) {
         return cells.stream().filter(c -> c.method().equals(method) && c.pattern().equals(pattern) && Double.isNaN(c.lambdaW()))
                 .findFirst();
     }
@@ -99,9 +99,9 @@ public final class ResultTable {
      *         by increasing lambda_w (as the runs used it); empty when the experiment has no sweep
      */
     public List<Cell> lambdaSweep() {
-        List<Cell> sweep = new ArrayList<>(cells.stream().filter(c -> c.method().equals("SR_STE") && !Double.isNaN(c.lambdaW())).toList());
+        List<Cell> sweep = new ArrayList<>(cells.stream().filter(c -> c.method().equals(Method.SR_STE) && !Double.isNaN(c.lambdaW())).toList());
         if (!sweep.isEmpty()) {
-            cell("SR_STE", sweep.get(0).pattern()).ifPresent(sweep::add);
+            cell(Method.SR_STE, sweep.get(0).pattern()).ifPresent(sweep::add);
             sweep.sort(java.util.Comparator.comparingDouble(c -> c.runs().get(0).lambdaW()));
         }
         return sweep;

@@ -3,12 +3,12 @@ package io.github.nmsparse.experiment;
 /**
  * One training run of an experiment grid.
  *
- * @param method  the training method: DENSE, STE, SR_STE or ASP
- * @param pattern the N:M pattern, or "dense" for DENSE runs
+ * @param method  the training method
+ * @param pattern the N:M pattern, or "dense" for dense training
  * @param lambdaW SR-STE's lambda_w for a sweep run, or NaN to keep the trainer's own
  * @param seed    the trainer's seed
  */
-public record RunSpec(String method, String pattern, double lambdaW, long seed) {
+public record RunSpec(Method method, String pattern, double lambdaW, long seed) {
 
     /** @return a name that identifies the run and is safe as a directory name, e.g. SR_STE-2of4-seed1 */
     public String id() {

@@ -2,6 +2,7 @@ package io.github.nmsparse.report;
 
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.experiment.ClaimCheck;
+import io.github.nmsparse.experiment.Method;
 import io.github.nmsparse.experiment.ResultTable;
 import io.github.nmsparse.experiment.RunResult;
 import io.github.nmsparse.experiment.RunSpec;
@@ -74,12 +75,12 @@ public final class ExperimentReport {
         }
         page.heading("Claims");
         for (ClaimCheck.Claim claim : claims.claims()) {
-            page.paragraph(claim.statement() + " " + claim.verdict() + ". " + claim.evidence().replace("*", ""));
+            page.paragraph(ClaimText.plain(claim));
         }
         page.heading("Results");
         List<List<String>> rows = new ArrayList<>();
         for (ResultTable.Cell c : table.cells()) {
-            rows.add(List.of(c.method(), c.pattern(), Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()),
+            rows.add(List.of(c.method().name(), c.pattern(), Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()),
                     Integer.toString(c.runs().size()), meanStd(c, ACCURACY, 2), meanStd(c, RunResult::finalLoss, 4),
                     meanStd(c, r -> 100 * r.finalSadFraction(), 4), meanStd(c, RunResult::meanFlipsPerEpoch, 0),
                     meanStd(c, r -> r.modelBytes(), 0), meanStd(c, RunResult::trainSeconds, 1)));
@@ -94,7 +95,7 @@ public final class ExperimentReport {
     }
 
     private static org.jfree.chart.JFreeChart accuracyChart(ResultTable table) {
-        List<String> patterns = table.cells().stream().filter(c -> !c.method().equals("DENSE") && Double.isNaN(c.lambdaW()))
+        List<String> patterns = table.cells().stream().filter(c -> c.method().masksLayers() && Double.isNaN(c.lambdaW()))
                 .map(ResultTable.Cell::pattern).distinct()
                 .sorted(Comparator.comparingDouble((String p) -> -density(p)).thenComparingInt(p -> NMPattern.parse(p).m()))
                 .toList();
@@ -102,7 +103,7 @@ public final class ExperimentReport {
                 new java.text.DecimalFormat("0.##").format(100 * (1 - density(p))))).toList();
         Map<String, double[]> means = new LinkedHashMap<>();
         Map<String, double[]> stds = new LinkedHashMap<>();
-        for (String method : List.of("STE", "SR_STE", "ASP")) {
+        for (Method method : List.of(Method.STE, Method.SR_STE, Method.ASP)) {
             double[] mean = new double[patterns.size()];
             double[] std = new double[patterns.size()];
             boolean any = false;
@@ -113,11 +114,11 @@ public final class ExperimentReport {
                 any |= cell.isPresent();
             }
             if (any) {
-                means.put(method.replace('_', '-'), mean);
-                stds.put(method.replace('_', '-'), std);
+                means.put(method.label(), mean);
+                stds.put(method.label(), std);
             }
         }
-        Optional<ResultTable.Cell> dense = table.cell("DENSE", "dense");
+        Optional<ResultTable.Cell> dense = table.cell(Method.DENSE, "dense");
         return Charts.withErrorBars("Test accuracy against sparsity", "N:M pattern, sparsity", "test accuracy (%)", categories, means, stds,
                 dense.map(c -> c.mean(ACCURACY)).orElse(Double.NaN),
                 dense.map(c -> String.format(Locale.ROOT, "DENSE %.2f%%", c.mean(ACCURACY))).orElse(""));
@@ -125,8 +126,8 @@ public final class ExperimentReport {
 
     /** @return mean SAD curves (in %) of STE and SR-STE at 2:4 and at the sparsest pattern both have */
     static Map<String, double[]> sadCurves(ResultTable table) {
-        List<String> common = table.cells().stream().filter(c -> c.method().equals("SR_STE") && Double.isNaN(c.lambdaW()))
-                .map(ResultTable.Cell::pattern).filter(p -> table.cell("STE", p).isPresent()).toList();
+        List<String> common = table.cells().stream().filter(c -> c.method().equals(Method.SR_STE) && Double.isNaN(c.lambdaW()))
+                .map(ResultTable.Cell::pattern).filter(p -> table.cell(Method.STE, p).isPresent()).toList();
         List<String> shown = new ArrayList<>();
         if (common.contains("2:4")) {
             shown.add("2:4");
@@ -134,8 +135,8 @@ public final class ExperimentReport {
         common.stream().min(Comparator.comparingDouble(ExperimentReport::density)).filter(p -> !shown.contains(p)).ifPresent(shown::add);
         Map<String, double[]> curves = new LinkedHashMap<>();
         for (String pattern : shown) {
-            curves.put("STE " + pattern, percent(ClaimCheck.meanSad(table.cell("STE", pattern).orElseThrow())));
-            curves.put("SR-STE " + pattern, percent(ClaimCheck.meanSad(table.cell("SR_STE", pattern).orElseThrow())));
+            curves.put("STE " + pattern, percent(ClaimCheck.meanSad(table.cell(Method.STE, pattern).orElseThrow())));
+            curves.put("SR-STE " + pattern, percent(ClaimCheck.meanSad(table.cell(Method.SR_STE, pattern).orElseThrow())));
         }
         return curves;
     }
@@ -146,7 +147,7 @@ public final class ExperimentReport {
         if (sweep.isEmpty()) {
             return curves;
         }
-        table.cell("STE", sweep.get(0).pattern()).ifPresent(c -> curves.put("lambda_w 0 (STE)", percent(ClaimCheck.meanSad(c))));
+        table.cell(Method.STE, sweep.get(0).pattern()).ifPresent(c -> curves.put("lambda_w 0 (STE)", percent(ClaimCheck.meanSad(c))));
         for (ResultTable.Cell cell : sweep) {
             curves.put("lambda_w " + RunSpec.plain(cell.runs().get(0).lambdaW()), percent(ClaimCheck.meanSad(cell)));
         }

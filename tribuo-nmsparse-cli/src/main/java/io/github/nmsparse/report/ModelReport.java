@@ -2,7 +2,7 @@ package io.github.nmsparse.report;
 
 import io.github.nmsparse.core.NMValidity;
 import io.github.nmsparse.engine.EpochRecord;
-import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.engine.network.LayerWeights;
 import io.github.nmsparse.tribuo.NMSparseModel;
 
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class ModelReport {
     static HtmlPage page(NMSparseModel<?> model, String name) {
         System.setProperty("java.awt.headless", "true");
         List<EpochRecord> history = model.history();
-        List<NetworkSnapshot.LayerSnapshot> layers = model.snapshot().layers();
+        List<LayerWeights> layers = model.snapshot().layers();
         List<Integer> sparse = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             if (layers.get(i).sparse()) {
@@ -70,7 +70,7 @@ public final class ModelReport {
             Map<String, double[]> flips = new LinkedHashMap<>();
             flips.put("all sparse layers", values(history, r -> r.flips()));
             for (int k = 0; k < sparse.size(); k++) {
-                NetworkSnapshot.LayerSnapshot layer = layers.get(sparse.get(k));
+                LayerWeights layer = layers.get(sparse.get(k));
                 double size = (double) layer.inputs() * layer.outputs();
                 int index = k;
                 String label = "layer " + sparse.get(k) + " (" + layer.outputs() + "x" + layer.inputs() + ")";
@@ -89,7 +89,7 @@ public final class ModelReport {
         page.heading("Layers");
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            NetworkSnapshot.LayerSnapshot layer = layers.get(i);
+            LayerWeights layer = layers.get(i);
             NMValidity validity = layer.validity();
             rows.add(List.of(Integer.toString(i), layer.outputs() + "x" + layer.inputs(),
                     layer.sparse() ? layer.pattern().toString() : "dense",
@@ -100,7 +100,7 @@ public final class ModelReport {
         page.table(List.of("layer", "shape", "pattern", "density", "sparsity", "non-zeros", "N:M valid"), rows);
 
         for (int index : sparse) {
-            NetworkSnapshot.LayerSnapshot layer = layers.get(index);
+            LayerWeights layer = layers.get(index);
             boolean[][] kept = maskOf(layer);
             int shownRows = kept.length;
             int shownCols = kept[0].length;
@@ -113,7 +113,7 @@ public final class ModelReport {
     }
 
     /** @return which weights of the layer's first {@link #MASK_ROWS} rows and {@link #MASK_COLUMNS} inputs are non-zero */
-    static boolean[][] maskOf(NetworkSnapshot.LayerSnapshot layer) {
+    static boolean[][] maskOf(LayerWeights layer) {
         int rows = Math.min(MASK_ROWS, layer.outputs());
         int cols = Math.min(MASK_COLUMNS, layer.inputs());
         float[] weights = layer.weights();

@@ -47,12 +47,12 @@ public final class ResultsDocument {
                 + "provenance (OLCUT JSON) and model sit in the experiment directory under runs/. Differences smaller than the "
                 + "standard deviations are within run-to-run noise; with 3 seeds, a standard deviation is itself a rough "
                 + "estimate.\n\n");
-        md.append("## The claims\n\n").append(claims.markdown());
+        md.append("## The claims\n\n").append(ClaimText.markdown(claims.claims()));
         md.append("## Charts\n\n");
         for (String picture : page.pictureNames()) {
             md.append("![").append(picture.replace(".png", "").replace('-', ' ')).append("](results/").append(picture).append(")\n\n");
         }
-        String asp = claims.aspAgainstSrSte();
+        String asp = ClaimText.table("pattern", claims.aspAgainstSrSte());
         if (!asp.isEmpty()) {
             md.append("## ASP against SR-STE at equal epochs\n\n").append(asp).append('\n');
         }

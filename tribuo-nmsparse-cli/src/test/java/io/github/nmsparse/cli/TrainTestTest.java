@@ -1,6 +1,11 @@
 package io.github.nmsparse.cli;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import io.github.nmsparse.engine.method.Asp;
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.method.Ste;
+import io.github.nmsparse.engine.optimizer.AdamW;
+import io.github.nmsparse.engine.optimizer.Sgd;
 import io.github.nmsparse.tribuo.LabelAdapter;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import org.junit.jupiter.api.Test;
@@ -40,10 +45,31 @@ class TrainTestTest {
         NMSparseTrainer<?> trainer = trainerFrom("--pattern", "1:8", "--method", "STE", "--hidden", "16,8", "--epochs", "2",
                 "--weight-decay", "0.01", "--sparse-output", "true", "--feature-scaling", "STANDARDIZE");
         NMSparseTrainer<?> expected = NMSparseTrainer.builder(new LabelAdapter()).pattern("1:8")
-                .method(io.github.nmsparse.engine.TrainingMethod.STE).hiddenSizes(16, 8).epochs(2).weightDecay(0.01)
+                .method(new Ste()).hiddenSizes(16, 8).epochs(2).optimizer(new AdamW(0.01))
                 .sparseOutputLayer(true).featureScaling(io.github.nmsparse.tribuo.FeatureScaling.STANDARDIZE).build();
         assertEquals(expected.getProvenance(), trainer.getProvenance());
         assertNotEquals(trainerFrom().getProvenance(), trainer.getProvenance());
+    }
+
+    /** The method's and optimizer's own settings: a new kind takes its defaults, and a setting goes to the component that has it. */
+    @Test
+    void componentFlagsSetTheMethodAndTheOptimizer() {
+        assertEquals(NMSparseTrainer.builder(new LabelAdapter()).method(new SrSte(0.002)).build().getProvenance(),
+                trainerFrom("--lambda-w", "0.002").getProvenance(), "the trainer's own SR-STE with another lambda_w");
+        assertEquals(NMSparseTrainer.builder(new LabelAdapter()).method(new Asp(0.25)).optimizer(new Sgd(0.8, true, 5e-4)).build()
+                .getProvenance(), trainerFrom("--method", "ASP", "--asp-dense-fraction", "0.25", "--optimizer", "SGD", "--momentum", "0.8",
+                "--nesterov", "true").getProvenance(), "new kinds with their defaults, then the settings named");
+        IllegalArgumentException lambda = assertThrows(IllegalArgumentException.class, () -> trainerFrom("--method", "STE", "--lambda-w", "0.1"));
+        assertEquals("--lambda-w: the trainer's method is Ste, which has no setting 'lambdaW' (it has none)", lambda.getMessage());
+        IllegalArgumentException momentum = assertThrows(IllegalArgumentException.class, () -> trainerFrom("--momentum", "0.5"));
+        assertEquals("--momentum: the trainer's optimizer is AdamW, which has no setting 'momentum' (its settings: beta1, beta2, epsilon, "
+                + "weightDecay)", momentum.getMessage());
+        IllegalArgumentException method = assertThrows(IllegalArgumentException.class, () -> trainerFrom("--method", "SRSTE"));
+        assertTrue(method.getMessage().contains("'SRSTE' is not a training method; the methods are DENSE, STE, SR_STE, ASP"), method.getMessage());
+        IllegalArgumentException optimizer = assertThrows(IllegalArgumentException.class, () -> trainerFrom("--optimizer", "ADAM"));
+        assertTrue(optimizer.getMessage().contains("--optimizer ADAM is not an optimizer"), optimizer.getMessage());
+        Exception bad = assertThrows(Exception.class, () -> trainerFrom("--lambda-w", "-1"));
+        assertTrue(messages(bad).contains("lambdaW must be a finite number >= 0, got -1.0"), messages(bad));
     }
 
     @Test

@@ -34,6 +34,12 @@ class ClaimCheckTest {
         return runs;
     }
 
+    /** @return the claim's finding about the subject */
+    static Evidence finding(ClaimCheck.Claim claim, String subject) {
+        return claim.evidence().stream().filter(e -> e.subject().equals(subject)).findFirst()
+                .orElseThrow(() -> new AssertionError("no finding about " + subject + " in " + claim.evidence()));
+    }
+
     private static List<ClaimCheck.Verdict> verdicts(List<RunResult> runs) {
         return new ClaimCheck(new ResultTable(runs)).claims().stream().map(ClaimCheck.Claim::verdict).toList();
     }
@@ -42,24 +48,32 @@ class ClaimCheckTest {
     void resultsLikeThePapersSupportEveryClaim() {
         assertEquals(List.of(ClaimCheck.Verdict.SUPPORTED, ClaimCheck.Verdict.SUPPORTED, ClaimCheck.Verdict.SUPPORTED,
                 ClaimCheck.Verdict.SUPPORTED), verdicts(paperLike()));
-        String markdown = new ClaimCheck(new ResultTable(paperLike())).markdown();
-        assertTrue(markdown.contains("SR-STE 2:4: 96.00 ± 0.10, -0.20 points against dense (within 0.5)"), markdown);
-        assertTrue(markdown.contains("0 (STE): epoch 7; 0.0002: epoch 5; 0.02: epoch 3"), markdown);
+        List<ClaimCheck.Claim> claims = new ClaimCheck(new ResultTable(paperLike())).claims();
+        Evidence twoFour = finding(claims.get(0), "SR-STE 2:4");
+        assertEquals(96.00, twoFour.figures().get(0).value(), 1e-9, "mean test accuracy, percent");
+        assertEquals(0.10, twoFour.figures().get(0).spread(), 1e-9, "its sample standard deviation");
+        assertEquals(-0.20, twoFour.figures().get(1).value(), 1e-9, "points against dense");
+        assertEquals(Evidence.Unit.POINTS, twoFour.figures().get(1).unit());
+        assertEquals("within 0.5", twoFour.finding());
+        Evidence sweep = finding(claims.get(2), "lambda_w part");
+        assertEquals(List.of("0 (STE)", "0.0002", "0.02"), sweep.figures().stream().map(Evidence.Figure::name).toList());
+        assertEquals(List.of(7.0, 5.0, 3.0), sweep.figures().stream().map(Evidence.Figure::value).toList(), "freeze epochs by lambda_w");
+        assertTrue(sweep.finding().startsWith("supported, monotone"), sweep.finding());
     }
 
     @Test
     void eachClaimFailsWhenItsNumbersSaySo() {
         List<RunResult> runs = new ArrayList<>(paperLike());
         // Claim 1: SR-STE 4:8 a point below dense. Claim 4 follows: 4:8 now below 2:4.
-        runs.replaceAll(r -> r.run().method().equals("SR_STE") && r.run().pattern().equals("4:8")
+        runs.replaceAll(r -> r.run().method().equals(Method.SR_STE) && r.run().pattern().equals("4:8")
                 ? Results.of("SR_STE", "4:8", Double.NaN, r.run().seed(), 0.95, SR_SAD) : r);
         // Claim 2: STE beats SR-STE at 1:16.
-        runs.replaceAll(r -> r.run().method().equals("STE") && r.run().pattern().equals("1:16")
+        runs.replaceAll(r -> r.run().method().equals(Method.STE) && r.run().pattern().equals("1:16")
                 ? Results.of("STE", "1:16", Double.NaN, r.run().seed(), 0.99, STE_SAD) : r);
         // Claim 3: at 1:8, STE's SAD drops below SR-STE's in one late epoch.
         double[] late = STE_SAD.clone();
         late[5] = 0.00001;
-        runs.replaceAll(r -> r.run().method().equals("STE") && r.run().pattern().equals("1:8")
+        runs.replaceAll(r -> r.run().method().equals(Method.STE) && r.run().pattern().equals("1:8")
                 ? Results.of("STE", "1:8", Double.NaN, r.run().seed(), 0.90, late) : r);
         assertEquals(List.of(ClaimCheck.Verdict.NOT_SUPPORTED, ClaimCheck.Verdict.NOT_SUPPORTED,
                 ClaimCheck.Verdict.NOT_SUPPORTED, ClaimCheck.Verdict.NOT_SUPPORTED), verdicts(runs));
@@ -76,12 +90,12 @@ class ClaimCheckTest {
     void sweepsThatNeverFreezeOrMasksThatNeverMoveProveNothing() {
         List<RunResult> runs = new ArrayList<>(paperLike());
         double[] neverFrozen = {0.3, 0.2, 0.1, 0.05, 0.04, 0.03, 0.02};
-        runs.replaceAll(r -> r.run().method().equals("SR_STE") && r.run().pattern().equals("2:4")
+        runs.replaceAll(r -> r.run().method().equals(Method.SR_STE) && r.run().pattern().equals("2:4")
                 ? Results.of("SR_STE", "2:4", r.run().lambdaW(), r.run().seed(), r.testAccuracy(), neverFrozen)
-                : r.run().method().equals("STE") && r.run().pattern().equals("2:4")
+                : r.run().method().equals(Method.STE) && r.run().pattern().equals("2:4")
                 ? Results.of("STE", "2:4", Double.NaN, r.run().seed(), r.testAccuracy(), STE_SAD.clone()) : r);
         ClaimCheck.Claim claim = new ClaimCheck(new ResultTable(runs)).claims().get(2);
-        assertEquals(ClaimCheck.Verdict.NOT_SUPPORTED, claim.verdict(), claim.evidence());
+        assertEquals(ClaimCheck.Verdict.NOT_SUPPORTED, claim.verdict(), claim.evidence().toString());
 
         List<RunResult> still = new ArrayList<>();
         for (long seed = 1; seed <= 2; seed++) {
@@ -108,7 +122,9 @@ class ClaimCheckTest {
 
     @Test
     void aspIsComparedWithSrSteAtTheSamePattern() {
-        String asp = new ClaimCheck(new ResultTable(paperLike())).aspAgainstSrSte();
-        assertTrue(asp.contains("| 2:4 | 96.00 ± 0.10 | 95.70 ± 0.00 | -0.30 |"), asp);
+        List<Evidence> asp = new ClaimCheck(new ResultTable(paperLike())).aspAgainstSrSte();
+        assertEquals(1, asp.size());
+        assertEquals("2:4", asp.get(0).subject());
+        assertEquals(List.of(96.0, 95.7, -0.3), asp.get(0).figures().stream().map(f -> Math.round(f.value() * 100) / 100.0).toList());
     }
 }

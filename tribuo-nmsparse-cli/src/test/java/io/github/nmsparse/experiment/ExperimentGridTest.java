@@ -29,9 +29,9 @@ class ExperimentGridTest {
         // Per seed: DENSE once, STE / SR_STE / ASP at 6 patterns, 3 sweep values.
         assertEquals(3 * (1 + 3 * 6 + 3), runs.size());
         assertEquals(runs.size(), new HashSet<>(runs.stream().map(RunSpec::id).toList()).size(), "run ids are unique");
-        assertEquals(3, runs.stream().filter(r -> r.method().equals("DENSE")).count());
+        assertEquals(3, runs.stream().filter(r -> r.method().equals(Method.DENSE)).count());
         assertEquals(List.of("2:4", "4:8", "1:4", "2:8", "1:8", "1:16"), runs.stream()
-                .filter(r -> r.method().equals("ASP") && r.seed() == 1).map(RunSpec::pattern).toList());
+                .filter(r -> r.method().equals(Method.ASP) && r.seed() == 1).map(RunSpec::pattern).toList());
         assertEquals(List.of(1L, 2L, 3L), runs.stream().map(RunSpec::seed).distinct().toList());
         assertEquals("mlp-sr-ste-2-4", grid.trainer());
         assertEquals(0, grid.epochs(), "the trainer's own 30 epochs");
@@ -48,15 +48,15 @@ class ExperimentGridTest {
 
     @Test
     void runIdsAreSafeFileNames() {
-        assertEquals("SR_STE-2of4-lw0.002-seed3", new RunSpec("SR_STE", "2:4", 2e-3, 3).id());
-        assertEquals("DENSE-dense-seed1", new RunSpec("DENSE", "dense", Double.NaN, 1).id());
-        assertEquals("SR_STE 2:4 lambda_w=0.00002", new RunSpec("SR_STE", "2:4", 2e-5, 1).cell());
+        assertEquals("SR_STE-2of4-lw0.002-seed3", new RunSpec(Method.SR_STE, "2:4", 2e-3, 3).id());
+        assertEquals("DENSE-dense-seed1", new RunSpec(Method.DENSE, "dense", Double.NaN, 1).id());
+        assertEquals("SR_STE 2:4 lambda_w=0.00002", new RunSpec(Method.SR_STE, "2:4", 2e-5, 1).cell());
     }
 
     @Test
     void badSettingsNameTheProblem() {
         assertTrue(message("patterns", ListProperty.createFromStringList(List.of("2:4", "5:4"))).contains("patterns holds a bad pattern"));
-        assertTrue(message("methods", ListProperty.createFromStringList(List.of("SR-STE"))).contains("holds 'SR-STE', not one of"));
+        assertTrue(message("methods", ListProperty.createFromStringList(List.of("SR-STE"))).contains("methods: 'SR-STE' is not a training method; the methods are DENSE, STE, SR_STE, ASP"));
         assertTrue(message("seeds", new SimpleProperty("0")).contains("seeds must be at least 1"));
         assertTrue(message("lambdaSweep", ListProperty.createFromStringList(List.of("-1"))).contains("lambdaSweep must hold finite numbers >= 0"));
     }

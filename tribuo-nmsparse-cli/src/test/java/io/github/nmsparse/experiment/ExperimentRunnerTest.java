@@ -1,6 +1,7 @@
 package io.github.nmsparse.experiment;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import io.github.nmsparse.engine.EpochRecord;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.nmsparse.tribuo.NMSparseModel;
@@ -82,12 +83,13 @@ class ExperimentRunnerTest {
         RunResult before = first.get(6);
         RunResult after = resumed.get(6);
         assertEquals(before.run(), after.run());
-        assertEquals(before.epochs(), after.epochs(), "a seeded run is reproducible");
+        assertEquals(before.epochs().stream().map(EpochRecord::withoutTime).toList(), after.epochs().stream().map(EpochRecord::withoutTime).toList(),
+                "a seeded run is reproducible");
         assertEquals(before.testAccuracy(), after.testAccuracy());
 
         ResultTable table = new ResultTable(ExperimentRunner.readAll(directory));
         assertEquals(4, table.cells().size());
-        assertEquals(2, table.cell("SR_STE", "2:4").orElseThrow().runs().size());
+        assertEquals(2, table.cell(Method.SR_STE, "2:4").orElseThrow().runs().size());
 
         // The same directory with other trainer settings would mix results: refused.
         ConfigurationManager cm = new ConfigurationManager();

@@ -19,13 +19,13 @@ class ResultTableTest {
     @Test
     void runsThatDifferOnlyInTheirSeedShareACellWithMeanAndSampleStandardDeviation() {
         assertEquals(3, table.cells().size());
-        ResultTable.Cell srSte = table.cell("SR_STE", "2:4").orElseThrow();
+        ResultTable.Cell srSte = table.cell(Method.SR_STE, "2:4").orElseThrow();
         assertEquals(3, srSte.runs().size());
         assertEquals(92.0, srSte.mean(r -> 100 * r.testAccuracy()), 1e-9);
         // Deviations -2, 0, 2: sample variance 8 / 2 = 4.
         assertEquals(2.0, srSte.std(r -> 100 * r.testAccuracy()), 1e-9);
-        assertEquals(0.0, table.cell("STE", "2:4").orElseThrow().std(r -> 100 * r.testAccuracy()), "one run has no spread");
-        assertTrue(table.cell("ASP", "2:4").isEmpty());
+        assertEquals(0.0, table.cell(Method.STE, "2:4").orElseThrow().std(r -> 100 * r.testAccuracy()), "one run has no spread");
+        assertTrue(table.cell(Method.ASP, "2:4").isEmpty());
     }
 
     @Test

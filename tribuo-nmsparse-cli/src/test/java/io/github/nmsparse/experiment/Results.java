@@ -1,5 +1,7 @@
 package io.github.nmsparse.experiment;
 
+import io.github.nmsparse.engine.EpochRecord;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,13 +17,14 @@ public final class Results {
      * @return a run with those figures; the other figures are fixed
      */
     public static RunResult of(String method, String pattern, double sweptLambda, long seed, double accuracy, double... sad) {
-        List<RunResult.Epoch> epochs = new ArrayList<>();
+        List<EpochRecord> epochs = new ArrayList<>();
         for (int e = 0; e < sad.length; e++) {
-            epochs.add(new RunResult.Epoch(e + 1, 1.0 / (e + 1), 0.5 + 0.01 * e, sad[e], Math.round(sad[e] * 1000)));
+            epochs.add(new EpochRecord(e + 1, 1.0 / (e + 1), 0.5 + 0.01 * e, 1e-3, Math.round(sad[e] * 1e4), sad[e], 0, 0,
+                    Math.round(sad[e] * 1000), List.of(Math.round(sad[e] * 1e4)), List.of(0L), List.of(0L), List.of(Math.round(sad[e] * 1000)), 1.5));
         }
         double density = pattern.equals("dense") ? 1 : (double) Integer.parseInt(pattern.split(":")[0]) / Integer.parseInt(pattern.split(":")[1]);
         double lambda = Double.isNaN(sweptLambda) ? (method.equals("SR_STE") ? 2e-4 : 2e-4) : sweptLambda;
-        return new RunResult(new RunSpec(method, pattern, sweptLambda, seed), lambda, density, accuracy, 0.1, sad.length == 0 ? 0 : sad[sad.length - 1],
+        return new RunResult(new RunSpec(Method.named(method), pattern, sweptLambda, seed), lambda, density, accuracy, 0.1, sad.length == 0 ? 0 : sad[sad.length - 1],
                 100, 1000, 2.0, epochs, null);
     }
 }

@@ -1,7 +1,7 @@
 package io.github.nmsparse.report;
 
 import io.github.nmsparse.core.NMLayout;
-import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.engine.network.LayerWeights;
 import io.github.nmsparse.experiment.DataFiles;
 import io.github.nmsparse.experiment.Results;
 import io.github.nmsparse.experiment.RunResult;
@@ -68,7 +68,7 @@ class ReportTest {
     @Test
     void theMaskPictureShowsTheLayersNonZerosAndIsNMValid() {
         NMSparseModel<?> model = digitsModel();
-        NetworkSnapshot.LayerSnapshot layer = model.snapshot().layers().get(0);
+        LayerWeights layer = model.snapshot().layers().get(0);
         boolean[][] kept = ModelReport.maskOf(layer);
         assertEquals(32, kept.length, "all 32 rows (fewer than 64)");
         assertEquals(64, kept[0].length, "all 64 inputs (fewer than 128)");

@@ -1,5 +1,9 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.method.SparsityMethod;
+import io.github.nmsparse.engine.network.Parameter;
+import io.github.nmsparse.engine.optimizer.Optimizer;
+
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -20,34 +24,33 @@ final class FusedUpdate {
 
     static void apply(List<Parameter> parameters, Optimizer optimizer, SparsityMethod method, float learningRate, long step) {
         for (Parameter p : parameters) {
-            int chunks = p.size() < PARALLEL_THRESHOLD ? 1 : Math.min(p.rows, PARALLELISM);
+            int chunks = p.size() < PARALLEL_THRESHOLD ? 1 : Math.min(p.rows(), PARALLELISM);
             if (chunks == 1) {
-                updateRows(p, optimizer, method, learningRate, step, 0, p.rows);
+                updateRows(p, optimizer, method, learningRate, step, 0, p.rows());
             } else {
                 IntStream.range(0, chunks).parallel().forEach(c -> updateRows(p, optimizer, method, learningRate, step,
-                        c * p.rows / chunks, (c + 1) * p.rows / chunks));
+                        c * p.rows() / chunks, (c + 1) * p.rows() / chunks));
             }
         }
     }
 
     private static void updateRows(Parameter p, Optimizer optimizer, SparsityMethod method, float learningRate, long step,
                                    int fromRow, int toRow) {
-        int cols = p.cols;
+        int cols = p.cols();
         float[] weights = new float[cols];
         float[] gradient = new float[cols];
-        float[] scratch = p.sparse == null ? null : new float[cols];
+        float[] scratch = p.sparse() == null ? null : new float[cols];
         for (int r = fromRow; r < toRow; r++) {
-            int offset = r * cols;
-            p.value.get(offset, weights, 0, cols);
-            p.gradient.get(offset, gradient, 0, cols);
-            if (p.sparse != null) {
-                method.refineGradientRow(p.sparse, r, weights, gradient, scratch);
+            p.readRow(r, weights);
+            p.readGradientRow(r, gradient);
+            if (p.sparse() != null) {
+                method.refineGradientRow(p.sparse(), r, weights, gradient, scratch);
             }
-            optimizer.updateRow(p, offset, weights, gradient, cols, learningRate, step);
-            if (p.sparse != null) {
-                method.afterUpdateRow(p.sparse, r, weights, scratch);
+            optimizer.updateRow(p, r, weights, gradient, learningRate, step);
+            if (p.sparse() != null) {
+                method.afterUpdateRow(p.sparse(), r, weights, scratch);
             }
-            p.value.put(offset, weights, 0, cols);
+            p.writeRow(r, weights);
         }
     }
 }

@@ -1,17 +1,22 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.network.Architecture;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
- * Trains for whole epochs through a {@link TrainingSession}, measuring SAD at every epoch's end and handing each
- * epoch's record to the listeners.
+ * Trains a network for whole epochs, telling listeners of every step and epoch: its own (SAD tracking, the divergence
+ * check, the epoch log), the caller's, and the checkpoint's last.
  */
 public final class NetworkTrainer {
-
-    private static final Logger LOGGER = Logger.getLogger(NetworkTrainer.class.getName());
 
     private NetworkTrainer() {
     }
@@ -19,18 +24,18 @@ public final class NetworkTrainer {
     /**
      * Trains a network from scratch.
      *
-     * @param spec      the architecture
-     * @param objective the loss
-     * @param plan      how to train
-     * @param data      the examples, already encoded and scaled
-     * @param listeners told of each epoch
+     * @param architecture the network
+     * @param objective    the loss
+     * @param plan         how to train
+     * @param data         the examples, already encoded and scaled
+     * @param listeners    told of each step and epoch, after the trainer's own
      * @return the trained network and its per-epoch history
      * @throws TrainingDivergedException when the loss or the weights stop being finite
      */
-    public static TrainingResult train(NetworkSpec spec, Objective objective, TrainingPlan plan, TrainingData data,
+    public static TrainingResult train(Architecture architecture, Objective objective, TrainingPlan plan, TrainingData data,
                                        List<? extends TrainingListener> listeners) {
         try {
-            return train(spec, objective, plan, data, listeners, null);
+            return train(architecture, objective, plan, data, listeners, null);
         } catch (IOException e) {
             throw new UncheckedIOException("no checkpoint was asked for, yet " + e.getMessage(), e);
         }
@@ -41,56 +46,75 @@ public final class NetworkTrainer {
      * A resumed run ends with the same network and history, bit for bit, as an uninterrupted one (the wall-clock
      * seconds of the epochs aside).
      *
-     * @param spec        the architecture
-     * @param objective   the loss
-     * @param plan        how to train
-     * @param data        the examples, already encoded and scaled
-     * @param listeners   told of each epoch trained in this call
-     * @param checkpoints where and how often to save, or null for no checkpoints
+     * @param architecture the network
+     * @param objective    the loss
+     * @param plan         how to train
+     * @param data         the examples, already encoded and scaled
+     * @param listeners    told of each step and epoch trained in this call, after the trainer's own
+     * @param checkpoints  where and how often to save, or null for no checkpoints
      * @return the trained network and its per-epoch history
      * @throws TrainingDivergedException when the loss or the weights stop being finite
      * @throws IOException               when a checkpoint cannot be written, or the one found is damaged
      * @throws IllegalArgumentException  when the checkpoint found belongs to another run
      */
-    public static TrainingResult train(NetworkSpec spec, Objective objective, TrainingPlan plan, TrainingData data,
+    public static TrainingResult train(Architecture architecture, Objective objective, TrainingPlan plan, TrainingData data,
                                        List<? extends TrainingListener> listeners, CheckpointPolicy checkpoints) throws IOException {
-        TrainingSession session = TrainingSession.start(spec, objective, plan, data);
-        SadTracker tracker = new SadTracker(session.sparseLayers());
-        String fingerprint = checkpoints == null ? "" : TrainingCheckpoint.fingerprint(session.network(), objective, plan, data);
-        int first = 0;
-        if (checkpoints != null && TrainingCheckpoint.exists(checkpoints.directory())) {
-            first = TrainingCheckpoint.restore(checkpoints.directory(), fingerprint, session, tracker);
-            LOGGER.info("resumed from the checkpoint in " + checkpoints.directory() + " after epoch " + first + " of " + plan.epochs());
+        TrainingSession session = new TrainingSession(architecture, objective, plan, data);
+        List<TrainingListener> all = new ArrayList<>();
+        all.add(new SadTracker(session.network().sparseWeights()));
+        all.add(new DivergenceCheck(plan.learningRate()));
+        all.add(new EpochLog());
+        all.addAll(listeners);
+        if (checkpoints != null) {
+            all.add(new CheckpointListener(checkpoints));
         }
-        for (int epoch = first; epoch < plan.epochs(); epoch++) {
+        TrainingRun run = new TrainingRun(session, all, () -> fingerprint(architecture, objective, plan, data));
+        for (TrainingListener listener : all) {
+            listener.onTrainingStart(run);
+        }
+        for (int epoch = run.epochsDone(); epoch < plan.epochs(); epoch++) {
             long start = System.nanoTime();
             double lossSum = 0;
             double accuracySum = 0;
             for (int s = 0; s < session.stepsPerEpoch(); s++) {
-                lossSum += session.step() * session.lastBatchSize();
+                double loss = session.step();
+                for (TrainingListener listener : all) {
+                    listener.onStepEnd(run, loss);
+                }
+                lossSum += loss * session.lastBatchSize();
                 accuracySum += session.lastAccuracy() * session.lastBatchSize();
             }
-            EpochRecord record = tracker.epochEnd(epoch + 1, lossSum / data.rows(), accuracySum / data.rows(), session.lastRate(),
-                    (System.nanoTime() - start) / 1e9);
-            if (checkpoints != null && ((epoch + 1) % checkpoints.everyEpochs() == 0 || epoch + 1 == plan.epochs())) {
-                TrainingCheckpoint.write(checkpoints.directory(), fingerprint, epoch + 1, session, tracker);
-            }
-            for (TrainingListener listener : listeners) {
-                listener.onEpochEnd(record, plan.epochs());
+            run.addEpoch(EpochRecord.of(epoch + 1, lossSum / session.rows(), accuracySum / session.rows(), session.lastRate(),
+                    (System.nanoTime() - start) / 1e9));
+            for (TrainingListener listener : all) {
+                listener.onEpochEnd(run);
             }
         }
-        requireFiniteWeights(session.network());
-        return new TrainingResult(session.network(), tracker.finish(), session.backend(), plan.optimizer().describe());
+        for (TrainingListener listener : all) {
+            listener.onTrainingEnd(run);
+        }
+        return new TrainingResult(session.network(), run.history(), Nd4jRuntime.configureThisThread());
     }
 
-    private static void requireFiniteWeights(Mlp network) {
-        for (Parameter parameter : network.parameters()) {
-            for (int i = 0; i < parameter.size(); i++) {
-                if (!Float.isFinite(parameter.value.get(i))) {
-                    throw new TrainingDivergedException("training diverged: a weight became " + parameter.value.get(i)
-                            + "; try a lower learning rate or check the inputs' scale");
+    /** @return a digest of everything that makes a run what it is: a checkpoint resumes only the run that wrote it */
+    private static String fingerprint(Architecture architecture, Objective objective, TrainingPlan plan, TrainingData data) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            String settings = objective.getClass().getName() + '|' + plan + '|' + architecture;
+            digest.update(settings.getBytes(StandardCharsets.UTF_8));
+            ByteBuffer chunk = ByteBuffer.allocate(4 * 65536);
+            for (float[] values : new float[][] {data.features(), data.targets()}) {
+                for (int start = 0; start < values.length; start += 65536) {
+                    int count = Math.min(65536, values.length - start);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(values, start, count);
+                    chunk.limit(4 * count);
+                    digest.update(chunk);
                 }
             }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
     }
 }

@@ -1,16 +1,21 @@
 package io.github.nmsparse.engine;
 
 /**
- * Training examples as dense row-major matrices.
- *
- * @param features {@code rows * inputs} floats
- * @param targets  {@code rows * outputs} floats, encoded for the objective (one-hot rows for classification)
- * @param rows     the number of examples
+ * Training examples as dense row-major matrices, handed to the engine as they are (not copied).
  */
-public record TrainingData(float[] features, float[] targets, int rows) {
+public final class TrainingData {
 
-    /** Checks the row count. */
-    public TrainingData {
+    private final float[] features;
+    private final float[] targets;
+    private final int rows;
+
+    /**
+     * @param features {@code rows * inputs} floats
+     * @param targets  {@code rows * outputs} floats, encoded for the objective (one-hot rows for classification)
+     * @param rows     the number of examples
+     * @throws IllegalArgumentException when there are no rows or the arrays do not split into them
+     */
+    public TrainingData(float[] features, float[] targets, int rows) {
         if (rows < 1) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -18,6 +23,14 @@ public record TrainingData(float[] features, float[] targets, int rows) {
             throw new IllegalArgumentException(features.length + " features and " + targets.length
                     + " targets do not split into " + rows + " rows");
         }
+        this.features = features;
+        this.targets = targets;
+        this.rows = rows;
+    }
+
+    /** @return the number of examples */
+    public int rows() {
+        return rows;
     }
 
     /** @return features per row */
@@ -28,5 +41,13 @@ public record TrainingData(float[] features, float[] targets, int rows) {
     /** @return targets per row */
     public int outputs() {
         return targets.length / rows;
+    }
+
+    float[] features() {
+        return features;
+    }
+
+    float[] targets() {
+        return targets;
     }
 }

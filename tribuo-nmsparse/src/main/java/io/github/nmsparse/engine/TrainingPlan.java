@@ -1,10 +1,15 @@
 package io.github.nmsparse.engine;
 
-/** How to train: the method, the optimizer, the schedule, batching and the seed. Every setting is named. */
+import io.github.nmsparse.engine.method.SparsityMethod;
+import io.github.nmsparse.engine.optimizer.Optimizer;
+
+/**
+ * How to train: the method, the optimizer, the schedule, batching and the seed. Every setting is named; the method and
+ * the optimizer are the configured components, of which each run trains with a fresh copy.
+ */
 public final class TrainingPlan {
 
-    private final TrainingMethod method;
-    private final TrainingMethod.Settings methodSettings;
+    private final SparsityMethod method;
     private final Optimizer optimizer;
     private final double learningRate;
     private final int epochs;
@@ -13,6 +18,9 @@ public final class TrainingPlan {
     private final long seed;
 
     private TrainingPlan(Builder b) {
+        if (b.method == null || b.optimizer == null) {
+            throw new IllegalArgumentException("a training plan needs a method and an optimizer");
+        }
         if (b.epochs < 1) {
             throw new IllegalArgumentException("epochs must be at least 1, got " + b.epochs);
         }
@@ -25,17 +33,7 @@ public final class TrainingPlan {
         if (!(b.learningRate > 0) || Double.isInfinite(b.learningRate)) {
             throw new IllegalArgumentException("learning rate must be positive and finite, got " + b.learningRate);
         }
-        if (b.optimizer == null || b.method == null || b.methodSettings == null) {
-            throw new IllegalArgumentException("a training plan needs an optimizer, a method and its settings");
-        }
-        if (!(b.methodSettings.lambdaW() >= 0) || Double.isInfinite(b.methodSettings.lambdaW())) {
-            throw new IllegalArgumentException("lambda_w must be a finite number >= 0, got " + b.methodSettings.lambdaW());
-        }
-        if (!(b.methodSettings.aspDenseFraction() >= 0 && b.methodSettings.aspDenseFraction() < 1)) {
-            throw new IllegalArgumentException("the ASP dense fraction must be in [0, 1), got " + b.methodSettings.aspDenseFraction());
-        }
         this.method = b.method;
-        this.methodSettings = b.methodSettings;
         this.optimizer = b.optimizer;
         this.learningRate = b.learningRate;
         this.epochs = b.epochs;
@@ -49,12 +47,8 @@ public final class TrainingPlan {
         return new Builder();
     }
 
-    TrainingMethod method() {
+    SparsityMethod method() {
         return method;
-    }
-
-    TrainingMethod.Settings methodSettings() {
-        return methodSettings;
     }
 
     Optimizer optimizer() {
@@ -81,10 +75,16 @@ public final class TrainingPlan {
         return seed;
     }
 
+    /** @return every setting, for fingerprints and logs */
+    @Override
+    public String toString() {
+        return "method " + method.describe() + ", optimizer " + optimizer.describe() + ", learning rate " + learningRate
+                + ", epochs " + epochs + ", warm-up epochs " + warmupEpochs + ", batch size " + batchSize + ", seed " + seed;
+    }
+
     /** Builds a {@link TrainingPlan}. */
     public static final class Builder {
-        private TrainingMethod method;
-        private TrainingMethod.Settings methodSettings;
+        private SparsityMethod method;
         private Optimizer optimizer;
         private double learningRate;
         private int epochs;
@@ -95,10 +95,9 @@ public final class TrainingPlan {
         private Builder() {
         }
 
-        /** @param method the training method; @param settings its settings */
-        public Builder method(TrainingMethod method, TrainingMethod.Settings settings) {
+        /** @param method the training method */
+        public Builder method(SparsityMethod method) {
             this.method = method;
-            this.methodSettings = settings;
             return this;
         }
 

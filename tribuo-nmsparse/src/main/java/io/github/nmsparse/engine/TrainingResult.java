@@ -1,16 +1,17 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.network.Network;
+
 import java.util.List;
 
 /**
  * The outcome of a training run.
  *
- * @param network   the trained network
- * @param history   one record per epoch
- * @param backend   the backend and thread settings it trained with
- * @param optimizer the optimizer and its settings
+ * @param network the trained network
+ * @param history one record per epoch
+ * @param backend the backend and thread settings it trained with
  */
-public record TrainingResult(Mlp network, List<EpochRecord> history, Nd4jRuntime.BackendInfo backend, String optimizer) {
+public record TrainingResult(Network network, List<EpochRecord> history, Nd4jRuntime.BackendInfo backend) {
 
     /** Copies the history. */
     public TrainingResult {

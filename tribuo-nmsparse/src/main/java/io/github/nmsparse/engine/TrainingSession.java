@@ -1,5 +1,18 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.method.SparsityMethod;
+import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.Network;
+import io.github.nmsparse.engine.network.Workspace;
+import io.github.nmsparse.engine.optimizer.LearningRateSchedule;
+import io.github.nmsparse.engine.optimizer.Optimizer;
+import io.github.nmsparse.engine.state.NamedState;
+import io.github.nmsparse.engine.state.StateInput;
+import io.github.nmsparse.engine.state.StateOutput;
+import io.github.nmsparse.engine.state.TrainingState;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,48 +21,56 @@ import java.util.SplittableRandom;
 
 /**
  * One training run, step by step. A step: the method prepares the masks, forward, loss, backward, then the fused
- * update (gradient refinement, optimizer, new masks) in one pass over each weight matrix. The data is reshuffled
- * at the start of each epoch. {@link NetworkTrainer} drives whole epochs; benchmarks drive single steps.
+ * update (gradient refinement, optimizer, new masks) in one pass over each weight matrix. The data is reshuffled at
+ * the start of each epoch. {@link NetworkTrainer} drives whole epochs; benchmarks drive single steps.
  */
-public final class TrainingSession {
+final class TrainingSession {
 
-    private final Mlp network;
+    private final Network network;
     private final Objective objective;
     private final TrainingPlan plan;
     private final TrainingData data;
     private final SparsityMethod method;
-    private final List<SparseWeights> sparse = new ArrayList<>();
+    private final Optimizer optimizer;
     private final SplittableRandom shuffler;
     private final LearningRateSchedule schedule;
-    private final Map<Integer, Workspace> workspaces = new HashMap<>();
+    private final Map<Integer, Batch> batches = new HashMap<>();
     private final int[] order;
     private final int batch;
     private final int stepsPerEpoch;
-    private final Nd4jRuntime.BackendInfo backend;
     private long step;
     private int position;
     private int lastBatchSize;
     private double lastRate;
     private double lastAccuracy;
 
-    private TrainingSession(NetworkSpec spec, Objective objective, TrainingPlan plan, TrainingData data) {
-        this.backend = Nd4jRuntime.configureThisThread();
+    /** A batch size's workspace and targets. */
+    private record Batch(Workspace workspace, float[] targets) {
+    }
+
+    /**
+     * Starts a run: a seeded network, seeded shuffling, and fresh copies of the plan's method and optimizer.
+     *
+     * @param architecture the network
+     * @param objective    the loss
+     * @param plan         how to train
+     * @param data         the examples, already encoded and scaled
+     */
+    TrainingSession(Architecture architecture, Objective objective, TrainingPlan plan, TrainingData data) {
+        Nd4jRuntime.configureThisThread();
         this.objective = objective;
         this.plan = plan;
         this.data = data;
         SplittableRandom rng = new SplittableRandom(plan.seed());
-        this.method = plan.method().create(plan.methodSettings());
-        this.network = spec.initialize(rng.split(), method.masksLayers());
+        this.method = plan.method().copy();
+        this.optimizer = plan.optimizer().copy();
+        this.network = Network.initialize(architecture, method.masksLayers(), rng.split());
         this.shuffler = rng.split();
         if (data.inputs() != network.inputs() || data.outputs() != network.outputs()) {
             throw new IllegalArgumentException("data of " + data.inputs() + " inputs and " + data.outputs()
                     + " outputs does not fit a network of " + network.inputs() + " inputs and " + network.outputs() + " outputs");
         }
-        for (Layer layer : network.allLayers()) {
-            if (layer.sparse() != null) {
-                sparse.add(layer.sparse());
-            }
-        }
+        optimizer.initialise(network.parameters());
         int rows = data.rows();
         this.batch = Math.min(plan.batchSize(), rows);
         this.stepsPerEpoch = (rows + batch - 1) / batch;
@@ -62,73 +83,31 @@ public final class TrainingSession {
     }
 
     /**
-     * Starts a run: a seeded network, seeded shuffling.
-     *
-     * @param spec      the architecture
-     * @param objective the loss
-     * @param plan      how to train
-     * @param data      the examples, already encoded and scaled
-     * @return the session, before its first step
-     */
-    public static TrainingSession start(NetworkSpec spec, Objective objective, TrainingPlan plan, TrainingData data) {
-        return new TrainingSession(spec, objective, plan, data);
-    }
-
-    /**
      * Trains on the next mini-batch.
      *
-     * @return the batch's mean loss
-     * @throws TrainingDivergedException when the loss stops being finite
+     * @return the batch's mean loss (not finite when training diverges)
      */
-    public double step() {
+    double step() {
         if (position == 0) {
             shuffle();
         }
         int size = Math.min(batch, data.rows() - position);
-        Workspace ws = workspaces.computeIfAbsent(size, n -> new Workspace(network, n, true));
-        gather(ws);
-        SparsityMethod.TrainingClock clock = new SparsityMethod.TrainingClock(epoch(), plan.epochs());
-        for (SparseWeights layer : sparse) {
-            method.beforeStep(layer, clock);
-        }
+        Batch b = batches.computeIfAbsent(size, n -> new Batch(network.workspace(n, true), new float[n * data.outputs()]));
+        gather(b);
+        method.beforeStep(network.sparseWeights(), new SparsityMethod.TrainingClock(epochsDone(), plan.epochs()));
+        Workspace ws = b.workspace();
         network.forward(ws);
-        double loss = objective.lossAndGradient(ws.outputs(), ws.targets, ws.outputGradient(), size, network.outputs());
-        if (!Double.isFinite(loss)) {
-            throw new TrainingDivergedException("training diverged: the loss became " + loss + " at epoch "
-                    + (epoch() + 1) + ", step " + (step + 1) + "; try a lower learning rate (it was " + plan.learningRate()
-                    + ") or check the inputs' scale");
+        double loss = objective.lossAndGradient(ws.outputs(), b.targets(), ws.outputGradient(), size, network.outputs());
+        lastAccuracy = objective.accuracy(ws.outputs(), b.targets(), size, network.outputs());
+        if (Double.isFinite(loss)) {
+            network.backward(ws);
+            lastRate = schedule.rate(step);
+            FusedUpdate.apply(network.parameters(), optimizer, method, (float) lastRate, step + 1);
         }
-        lastAccuracy = objective.accuracy(ws.outputs(), ws.targets, size, network.outputs());
-        network.backward(ws);
-        lastRate = schedule.rate(step);
-        FusedUpdate.apply(network.parameters(), plan.optimizer(), method, (float) lastRate, step + 1);
         step++;
         lastBatchSize = size;
         position = position + size >= data.rows() ? 0 : position + size;
         return loss;
-    }
-
-    /**
-     * Moves a freshly started session to the start of epoch {@code epochsDone}, after a checkpoint has restored its
-     * weights: the seeded shuffles of the epochs done are replayed, which leaves the shuffler and the example order
-     * exactly as the interrupted run had them.
-     */
-    void resumeAfter(int epochsDone) {
-        if (step != 0) {
-            throw new IllegalStateException("only a session that has not stepped yet can resume");
-        }
-        if (epochsDone < 0 || epochsDone > plan.epochs()) {
-            throw new IllegalArgumentException("cannot resume after " + epochsDone + " of " + plan.epochs() + " epochs");
-        }
-        for (int e = 0; e < epochsDone; e++) {
-            shuffle();
-        }
-        step = (long) epochsDone * stepsPerEpoch;
-        position = 0;
-    }
-
-    private int epoch() {
-        return (int) (step / stepsPerEpoch);
     }
 
     private void shuffle() {
@@ -140,23 +119,32 @@ public final class TrainingSession {
         }
     }
 
-    private void gather(Workspace ws) {
+    private void gather(Batch b) {
         int inputs = data.inputs();
         int outputs = data.outputs();
-        for (int r = 0; r < ws.rows; r++) {
+        FloatBuffer input = b.workspace().input();
+        for (int r = 0; r < b.workspace().rows(); r++) {
             int row = order[position + r];
-            ws.inputBuffer.put(r * inputs, data.features(), row * inputs, inputs);
-            System.arraycopy(data.targets(), row * outputs, ws.targets, r * outputs, outputs);
+            input.put(r * inputs, data.features(), row * inputs, inputs);
+            System.arraycopy(data.targets(), row * outputs, b.targets(), r * outputs, outputs);
         }
     }
 
+    /** @return the epochs finished (a checkpoint is taken, and a run resumed, only between epochs) */
+    int epochsDone() {
+        return (int) (step / stepsPerEpoch);
+    }
+
+    int epochs() {
+        return plan.epochs();
+    }
+
     /** @return steps in one epoch, the last batch possibly smaller */
-    public int stepsPerEpoch() {
+    int stepsPerEpoch() {
         return stepsPerEpoch;
     }
 
-    /** @return the network being trained */
-    public Mlp network() {
+    Network network() {
         return network;
     }
 
@@ -173,11 +161,45 @@ public final class TrainingSession {
         return lastRate;
     }
 
-    List<SparseWeights> sparseLayers() {
-        return sparse;
+    int rows() {
+        return data.rows();
     }
 
-    Nd4jRuntime.BackendInfo backend() {
-        return backend;
+    /** @return the session's own state (its place in the data), the network's, the optimizer's and the method's */
+    List<NamedState> states() {
+        List<NamedState> states = new ArrayList<>();
+        states.add(new NamedState("position", new Position()));
+        states.addAll(network.states());
+        states.add(new NamedState("optimizer " + optimizer.getClass().getSimpleName(), optimizer));
+        states.add(new NamedState("method " + method.getClass().getSimpleName(), method));
+        return states;
+    }
+
+    /**
+     * The steps done. The shuffler's random state is not copied out of {@link SplittableRandom} (whose state is
+     * private): restoring replays the seeded shuffles of the epochs done, which leaves the shuffler and the example
+     * order exactly as the interrupted run had them.
+     */
+    private final class Position implements TrainingState {
+        @Override
+        public void save(StateOutput out) throws IOException {
+            if (position != 0) {
+                throw new IllegalStateException("a run is saved between epochs only");
+            }
+            out.writeLong(step);
+        }
+
+        @Override
+        public void restore(StateInput in) throws IOException {
+            long saved = in.readLong();
+            in.require(step == 0, "only a run that has not stepped yet can resume");
+            in.require(saved >= 0 && saved % stepsPerEpoch == 0 && saved / stepsPerEpoch <= plan.epochs(),
+                    "the position, step " + saved + " (steps per epoch " + stepsPerEpoch + ")");
+            for (long e = 0; e < saved / stepsPerEpoch; e++) {
+                shuffle();
+            }
+            step = saved;
+            position = 0;
+        }
     }
 }

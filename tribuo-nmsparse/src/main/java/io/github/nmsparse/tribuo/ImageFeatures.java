@@ -5,8 +5,10 @@ import org.tribuo.ImmutableFeatureMap;
 import java.util.Arrays;
 
 /**
- * Where each feature goes in an image input of {@code channels x height x width}, pixel index {@code (c * height +
- * h) * width + w}. Two namings are understood:
+ * Where each feature goes in an image input of {@code channels x height x width}. Features name pixels by their index
+ * in channel-major order, {@code (c * height + h) * width + w}; the engine holds images channels-last, so a pixel's
+ * column in the input row is {@code (h * width + w) * channels + c} (the same for one channel). Two namings are
+ * understood:
  * <ul>
  * <li>features named by pixel index, optionally after a prefix all names share: Tribuo's IDX reader names pixels
  * 000 to 783 this way, and leaves out pixels that are zero in every image, which then stay 0;</li>
@@ -23,7 +25,7 @@ final class ImageFeatures {
     /**
      * @param features the feature domain
      * @param shape    channels, height and width
-     * @return for each feature id, its index in the image
+     * @return for each feature id, its column in the channels-last input row
      * @throws IllegalArgumentException when the features cannot be placed in the image
      */
     static int[] columns(ImmutableFeatureMap features, int[] shape) {
@@ -31,15 +33,32 @@ final class ImageFeatures {
         String prefix = commonPrefix(features);
         int[] byIndex = byPixelIndex(features, prefix, size);
         if (byIndex != null) {
-            return byIndex;
+            return channelsLast(byIndex, shape);
         }
         if (features.size() == size) {
-            return byNameOrder(features, prefix);
+            return channelsLast(byNameOrder(features, prefix), shape);
         }
         throw new IllegalArgumentException("the " + features.size() + " features cannot be placed in a " + shape[0] + "x"
                 + shape[1] + "x" + shape[2] + " input: name them by pixel index, 0 to " + (size - 1) + " (channel-major, "
                 + "then rows), optionally after a prefix they all share, as Tribuo's IDX reader does; or give exactly "
                 + size + " features whose names sort in that order");
+    }
+
+    /**
+     * @param pixels each feature's pixel index, channel-major
+     * @param shape  channels, height and width
+     * @return each feature's column in the channels-last input row
+     */
+    static int[] channelsLast(int[] pixels, int[] shape) {
+        int channels = shape[0];
+        int positions = shape[1] * shape[2];
+        int[] columns = new int[pixels.length];
+        for (int id = 0; id < pixels.length; id++) {
+            int c = pixels[id] / positions;
+            int position = pixels[id] % positions;
+            columns[id] = position * channels + c;
+        }
+        return columns;
     }
 
     /** @return each feature's rank in name order: by the number after the common prefix when every name has one */

@@ -9,12 +9,14 @@ import io.github.nmsparse.core.CompressedNM;
 import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.core.NMValidity;
-import io.github.nmsparse.engine.Activation;
-import io.github.nmsparse.engine.ConvSpec;
-import io.github.nmsparse.engine.NetworkSnapshot;
-import io.github.nmsparse.tribuo.protos.ConvolutionProto;
+import io.github.nmsparse.engine.network.BlockSnapshot;
+import io.github.nmsparse.engine.network.LayerWeights;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
+import io.github.nmsparse.engine.network.Shape;
+import io.github.nmsparse.tribuo.protos.BlockProto;
 import io.github.nmsparse.tribuo.protos.LayerProto;
 import io.github.nmsparse.tribuo.protos.NMSparseModelProto;
+import io.github.nmsparse.tribuo.protos.NamedValues;
 import org.tribuo.Output;
 import org.tribuo.impl.ModelDataCarrier;
 import org.tribuo.protos.core.ModelDataProto;
@@ -25,21 +27,24 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes and reads {@link NMSparseModel}s in Tribuo's protobuf format. N:M layers are stored compressed (kept
- * values plus packed in-group positions). Reading checks everything before it builds anything, so a truncated,
- * corrupt or hostile file fails with a message naming the problem rather than producing a wrong model.
+ * Writes and reads {@link NMSparseModel}s in Tribuo's protobuf format. The network is stored as its tree of blocks,
+ * each with its text and values; N:M layers are stored compressed (kept values plus packed in-group positions).
+ * Reading checks everything before it builds anything, so a truncated, corrupt or hostile file fails with a message
+ * naming the problem rather than producing a wrong model. Files of version 0 (layers, then convolution stages) are
+ * read too, as the blocks they stand for.
  */
 final class ModelFormat {
 
-    /** The version of {@link NMSparseModelProto} this code writes; it reads this version and none newer. */
-    static final int CURRENT_VERSION = 0;
+    /** The version of {@link NMSparseModelProto} this code writes; it reads this version and the ones before. */
+    static final int CURRENT_VERSION = 1;
     /** Larger layers are refused: far beyond what this engine trains, and a guard against absurd sizes. */
     static final long MAX_LAYER_WEIGHTS = 1L << 28;
     /** Metadata that expands beyond this is refused (a guard against a compression bomb). */
@@ -49,29 +54,44 @@ final class ModelFormat {
     }
 
     static <T extends Output<T>> ModelProto write(NMSparseModel<T> model, ModelDataCarrier<T> carrier, boolean compress) {
+        NetworkSnapshot snapshot = model.snapshot();
         NMSparseModelProto.Builder proto = NMSparseModelProto.newBuilder()
                 .setMetadata(gzip(carrier.serialize().toByteString()))
-                .setOutputAdapter(model.adapter().getClass().getName())
-                .setActivation(model.snapshot().activation().name());
+                .setOutputAdapter(model.adapter().getClass().getName());
         for (float v : model.encoder().shift()) {
             proto.addFeatureShift(v);
         }
         for (float v : model.encoder().scale()) {
             proto.addFeatureScale(v);
         }
-        for (NetworkSnapshot.LayerSnapshot layer : model.snapshot().layers()) {
-            proto.addLayers(writeLayer(layer, compress));
-        }
-        proto.addAllInputShape(model.snapshot().inputShape());
-        for (ConvSpec conv : model.snapshot().convolutions()) {
-            proto.addConvolutions(ConvolutionProto.newBuilder().setChannels(conv.channels()).setKernel(conv.kernel())
-                    .setStride(conv.stride()).setPadding(conv.padding()).setPool(conv.pool()));
+        Shape input = snapshot.input();
+        proto.addInputShape(input.channels()).addInputShape(input.height()).addInputShape(input.width());
+        for (BlockSnapshot block : snapshot.blocks()) {
+            proto.addBlocks(writeBlock(block, compress));
         }
         return ModelProto.newBuilder().setVersion(CURRENT_VERSION).setClassName(NMSparseModel.class.getName())
                 .setSerializedData(Any.pack(proto.build())).build();
     }
 
-    private static LayerProto writeLayer(NetworkSnapshot.LayerSnapshot layer, boolean compress) {
+    private static BlockProto writeBlock(BlockSnapshot block, boolean compress) {
+        BlockProto.Builder proto = BlockProto.newBuilder().setSpec(block.spec());
+        if (block.weights() != null) {
+            proto.setLayer(writeLayer(block.weights(), compress));
+        }
+        for (String name : block.vectorNames()) {
+            NamedValues.Builder values = NamedValues.newBuilder().setName(name);
+            for (float v : block.vector(name)) {
+                values.addValues(v);
+            }
+            proto.addValues(values);
+        }
+        for (BlockSnapshot child : block.children()) {
+            proto.addChildren(writeBlock(child, compress));
+        }
+        return proto.build();
+    }
+
+    private static LayerProto writeLayer(LayerWeights layer, boolean compress) {
         LayerProto.Builder proto = LayerProto.newBuilder().setInputs(layer.inputs()).setOutputs(layer.outputs());
         for (float b : layer.biases()) {
             proto.addBiases(b);
@@ -110,106 +130,102 @@ final class ModelFormat {
             throw new IllegalArgumentException("model class " + className + " is not " + NMSparseModel.class.getName());
         }
         NMSparseModelProto proto = message.unpack(NMSparseModelProto.class);
-        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(ModelDataProto.parseFrom(gunzip(proto.getMetadata())));
-        return build(proto, carrier);
+        ModelDataProto metadata = ModelDataProto.parseFrom(gunzip(proto.getMetadata()));
+        ModelDataCarrier<?> carrier = ModelDataCarrier.deserialize(version == 0 ? LegacyModelFile.upgradeProvenance(metadata) : metadata);
+        return build(proto, carrier, version);
     }
 
-    private static <T extends Output<T>> NMSparseModel<T> build(NMSparseModelProto proto, ModelDataCarrier<T> carrier) {
+    private static <T extends Output<T>> NMSparseModel<T> build(NMSparseModelProto proto, ModelDataCarrier<T> carrier, int version) {
         OutputAdapter<T> adapter = adapter(proto.getOutputAdapter(), carrier);
         int features = carrier.featureDomain().size();
         float[] shift = finite("feature_shift", toArray(proto.getFeatureShiftList()));
         float[] scale = finite("feature_scale", toArray(proto.getFeatureScaleList()));
         require(shift.length == features && scale.length == features, "the model has " + features
                 + " features but scaling for " + shift.length + " and " + scale.length);
-        Activation activation = Arrays.stream(Activation.values()).filter(a -> a.name().equals(proto.getActivation()))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown activation '" + proto.getActivation() + "'"));
-        require(proto.getLayersCount() >= 1, "the model has no layers");
-        List<NetworkSnapshot.LayerSnapshot> layers = new ArrayList<>();
-        List<ConvSpec> convolutions = new ArrayList<>();
-        List<Integer> shape = proto.getInputShapeList();
-        int width = features;
-        if (proto.getConvolutionsCount() > 0) {
-            require(shape.size() == 3 && shape.stream().allMatch(d -> d >= 1 && d <= 1 << 16)
-                            && (long) shape.get(0) * shape.get(1) * shape.get(2) <= MAX_LAYER_WEIGHTS,
-                    "a convolutional model needs an input shape of channels, height and width, got " + shape);
-            require(proto.getConvolutionsCount() < proto.getLayersCount(), "the model has " + proto.getConvolutionsCount()
-                    + " convolutions but only " + proto.getLayersCount() + " layers");
-            int channels = shape.get(0);
-            int height = shape.get(1);
-            int imageWidth = shape.get(2);
-            for (int i = 0; i < proto.getConvolutionsCount(); i++) {
-                ConvolutionProto c = proto.getConvolutions(i);
-                require(c.getChannels() <= 1 << 16 && c.getKernel() <= 1 << 8 && c.getStride() <= 1 << 8 && c.getPool() <= 1 << 8,
-                        "convolution " + i + " declares absurd sizes");
-                ConvSpec conv = new ConvSpec(c.getChannels(), c.getKernel(), c.getStride(), c.getPadding(), c.getPool());
-                convolutions.add(conv);
-                LayerProto layer = proto.getLayers(i);
-                require((long) layer.getInputs() == (long) conv.kernel() * conv.kernel() * channels && layer.getOutputs() == conv.channels(),
-                        "convolution " + i + " (" + conv + " on " + channels + " channels) has a " + layer.getOutputs() + "x"
-                                + layer.getInputs() + " weight matrix");
-                layers.add(readLayer(i, layer));
-                require(conv.outputSize(height) >= 1 && conv.outputSize(imageWidth) >= 1, "convolution " + i + " (" + conv
-                        + ") does not fit its " + height + "x" + imageWidth + " input");
-                height = conv.outputSize(height);
-                imageWidth = conv.outputSize(imageWidth);
-                channels = conv.channels();
-            }
-            require((long) channels * height * imageWidth <= MAX_LAYER_WEIGHTS, "the last convolution's output is too large");
-            width = channels * height * imageWidth;
-        } else {
-            require(shape.isEmpty(), "a model without convolutions has an input shape " + shape);
+        NetworkSnapshot snapshot;
+        try {
+            snapshot = version == 0 ? LegacyModelFile.network(proto, features) : readNetwork(proto);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("invalid model file") ? e : new IllegalArgumentException("invalid model file: " + e.getMessage(), e);
         }
-        for (int i = convolutions.size(); i < proto.getLayersCount(); i++) {
-            LayerProto layer = proto.getLayers(i);
-            require(layer.getInputs() == width, "layer " + i + " takes " + layer.getInputs() + " inputs, but "
-                    + width + " reach it");
-            layers.add(readLayer(i, layer));
-            width = layer.getOutputs();
-        }
-        require(width == carrier.outputDomain().size(), "the last layer gives " + width + " outputs for an output domain of "
-                + carrier.outputDomain().size());
-        return new NMSparseModel<>(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
-                adapter, encoder(carrier, shift, scale, shape, convolutions), new NetworkSnapshot(layers, activation, convolutions,
-                convolutions.isEmpty() ? List.of() : shape));
-    }
-
-    private static FeatureEncoder encoder(ModelDataCarrier<?> carrier, float[] shift, float[] scale, List<Integer> shape,
-                                          List<ConvSpec> convolutions) {
+        Shape input = snapshot.input();
+        require(input.isVector() ? input.size() == features : features <= input.size(), "the network takes " + input
+                + " inputs but the model has " + features + " features");
+        require(snapshot.output().size() == carrier.outputDomain().size(), "the network gives " + snapshot.output().size()
+                + " outputs for an output domain of " + carrier.outputDomain().size());
         FeatureEncoder encoder = new FeatureEncoder(carrier.featureDomain(), shift, scale);
-        return convolutions.isEmpty() ? encoder : encoder.forImage(shape.stream().mapToInt(Integer::intValue).toArray());
+        if (!input.isVector()) {
+            encoder = encoder.forImage(new int[] {input.channels(), input.height(), input.width()});
+        }
+        return new NMSparseModel<>(carrier.name(), carrier.provenance(), carrier.featureDomain(), carrier.outputDomain(),
+                adapter, encoder, snapshot);
     }
 
-    private static NetworkSnapshot.LayerSnapshot readLayer(int i, LayerProto layer) {
+    private static NetworkSnapshot readNetwork(NMSparseModelProto proto) {
+        List<Integer> shape = proto.getInputShapeList();
+        require(shape.size() == 3 && shape.stream().allMatch(d -> d >= 1 && d <= 1 << 24)
+                && (long) shape.get(0) * shape.get(1) * shape.get(2) <= MAX_LAYER_WEIGHTS,
+                "the network's input shape must be channels, height and width, got " + shape);
+        require(proto.getBlocksCount() >= 1, "the model has no blocks");
+        int[] budget = {MAX_BLOCKS};
+        List<BlockSnapshot> blocks = new ArrayList<>();
+        for (int i = 0; i < proto.getBlocksCount(); i++) {
+            blocks.add(readBlock("block " + (i + 1), proto.getBlocks(i), budget));
+        }
+        return new NetworkSnapshot(new Shape(shape.get(0), shape.get(1), shape.get(2)), blocks);
+    }
+
+    /** More blocks than any network here has: a guard against a hostile file. */
+    private static final int MAX_BLOCKS = 1 << 12;
+
+    private static BlockSnapshot readBlock(String where, BlockProto block, int[] budget) {
+        require(--budget[0] >= 0, "the model has more than " + MAX_BLOCKS + " blocks");
+        String what = where + " ('" + block.getSpec() + "')";
+        LayerWeights weights = block.hasLayer() ? readLayer(what, block.getLayer()) : null;
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (NamedValues named : block.getValuesList()) {
+            require(values.put(named.getName(), finite(what + " values " + named.getName(), toArray(named.getValuesList()))) == null,
+                    what + " holds the values '" + named.getName() + "' twice");
+        }
+        List<BlockSnapshot> children = new ArrayList<>();
+        for (int i = 0; i < block.getChildrenCount(); i++) {
+            children.add(readBlock(where + "." + (i + 1), block.getChildren(i), budget));
+        }
+        return new BlockSnapshot(block.getSpec().isBlank() ? "?" : block.getSpec(), weights, values, children);
+    }
+
+    /** @return a layer's weights from the file, checked: shape, counts, compressed parts, N:M, finite values */
+    static LayerWeights readLayer(String what, LayerProto layer) {
         int inputs = layer.getInputs();
         int outputs = layer.getOutputs();
         require(inputs >= 1 && outputs >= 1 && (long) inputs * outputs <= MAX_LAYER_WEIGHTS,
-                "layer " + i + " declares an impossible shape " + outputs + "x" + inputs);
-        float[] biases = finite("layer " + i + " biases", toArray(layer.getBiasesList()));
-        require(biases.length == outputs, "layer " + i + " has " + biases.length + " biases for " + outputs + " outputs");
+                what + " declares an impossible shape " + outputs + "x" + inputs);
+        float[] biases = finite(what + " biases", toArray(layer.getBiasesList()));
+        require(biases.length == outputs, what + " has " + biases.length + " biases for " + outputs + " outputs");
         NMPattern pattern = null;
         if (layer.getN() != 0 || layer.getM() != 0) {
             pattern = new NMPattern(layer.getN(), layer.getM());
         }
         if (layer.getKeptValuesCount() > 0 || layer.getPackedIndicesCount() > 0) {
-            require(pattern != null, "layer " + i + " is stored compressed but has no N:M pattern");
-            require(layer.getDenseWeightsCount() == 0, "layer " + i + " holds both dense and compressed weights");
+            require(pattern != null, what + " is stored compressed but has no N:M pattern");
+            require(layer.getDenseWeightsCount() == 0, what + " holds both dense and compressed weights");
             long[] packed = layer.getPackedIndicesList().stream().mapToLong(Long::longValue).toArray();
-            float[] values = finite("layer " + i + " weights", toArray(layer.getKeptValuesList()));
+            float[] values = finite(what + " weights", toArray(layer.getKeptValuesList()));
             try {
-                return NetworkSnapshot.LayerSnapshot.of(CompressedNM.fromParts(new NMLayout(outputs, inputs, pattern), values, packed), biases);
+                return LayerWeights.of(CompressedNM.fromParts(new NMLayout(outputs, inputs, pattern), values, packed), biases);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("invalid model file: " + what + ": " + e.getMessage(), e);
             }
         }
         float[] weights = toArray(layer.getDenseWeightsList());
-        require(weights.length == (long) inputs * outputs, "layer " + i + " is " + outputs + "x" + inputs + " but holds "
+        require(weights.length == (long) inputs * outputs, what + " is " + outputs + "x" + inputs + " but holds "
                 + weights.length + " weights");
         if (pattern != null) {
             NMValidity validity = NMValidity.check(FloatBuffer.wrap(weights), new NMLayout(outputs, inputs, pattern));
-            require(validity.isValid(), "layer " + i + " claims " + pattern + " but " + validity.violatingGroups()
+            require(validity.isValid(), what + " claims " + pattern + " but " + validity.violatingGroups()
                     + " of its groups hold more than " + pattern.n() + " non-zeros");
         }
-        return new NetworkSnapshot.LayerSnapshot(inputs, outputs, finite("layer " + i + " weights", weights), biases, pattern);
+        return new LayerWeights(inputs, outputs, finite(what + " weights", weights), biases, pattern);
     }
 
     /**
@@ -267,7 +283,7 @@ final class ModelFormat {
         }
     }
 
-    private static float[] toArray(List<Float> values) {
+    static float[] toArray(List<Float> values) {
         float[] array = new float[values.size()];
         for (int i = 0; i < array.length; i++) {
             array[i] = values.get(i);
@@ -275,14 +291,14 @@ final class ModelFormat {
         return array;
     }
 
-    private static float[] finite(String what, float[] values) {
+    static float[] finite(String what, float[] values) {
         for (float v : values) {
             require(Float.isFinite(v), what + " hold a non-finite value " + v);
         }
         return values;
     }
 
-    private static void require(boolean condition, String message) {
+    static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException("invalid model file: " + message);
         }

@@ -24,7 +24,11 @@ enum NMOnnxOperators implements ONNXOperator {
     /** Flattens every axis from "axis" on into one. */
     FLATTEN("Flatten", 1, 0, new ONNXAttribute("axis", OnnxMl.AttributeProto.AttributeType.INT, false)),
     /** Gives a tensor a new shape, from an int64 tensor (-1: inferred). */
-    RESHAPE("Reshape", 2, 0);
+    RESHAPE("Reshape", 2, 0),
+    /** Average pooling over windows of [batch, channels, height, width]. */
+    AVERAGE_POOL("AveragePool", 1, 0, ints("kernel_shape"), ints("pads"), ints("strides")),
+    /** The mean of each channel over all positions: [batch, channels, 1, 1]. */
+    GLOBAL_AVERAGE_POOL("GlobalAveragePool", 1, 0);
 
     private final String opName;
     private final int inputs;

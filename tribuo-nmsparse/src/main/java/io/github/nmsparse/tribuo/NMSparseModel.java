@@ -5,9 +5,10 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.nmsparse.engine.EpochRecord;
-import io.github.nmsparse.engine.Mlp;
-import io.github.nmsparse.engine.NetworkSnapshot;
-import io.github.nmsparse.engine.SparseInference;
+import io.github.nmsparse.engine.network.LayerWeights;
+import io.github.nmsparse.engine.network.Network;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
+import io.github.nmsparse.engine.network.SparseInference;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
@@ -39,8 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A trained N:M-sparse multi-layer perceptron. It predicts from Tribuo's sparse feature vectors, ignoring
- * features it does not know, and predicts batches through the engine rather than one example at a time.
+ * A trained N:M-sparse network. It predicts from Tribuo's sparse feature vectors, ignoring features it does not
+ * know, and predicts batches through the engine rather than one example at a time.
  *
  * @param <T> the output type
  */
@@ -49,16 +50,16 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     private static final int PREDICTION_BLOCK = 1024;
     /** Blocks up to this size run on the N:M kernel in Java; larger ones on ND4J's GEMMs. */
     private static final int SPARSE_KERNEL_ROWS = 4;
-    /** The buffers of one prediction block of a convolutional network stay within this many floats (64 MB). */
-    private static final long CONVOLUTION_BUFFER_FLOATS = 1L << 24;
+    /** The buffers of one prediction block of a network of other blocks stay within this many floats (64 MB). */
+    private static final long BLOCK_BUFFER_FLOATS = 1L << 24;
 
     private final OutputAdapter<T> adapter;
     private final FeatureEncoder encoder;
     private final NetworkSnapshot snapshot;
-    /** The N:M kernel of a multi-layer perceptron; null for a convolutional network. */
+    /** The N:M kernel of a multi-layer perceptron; null for a network of other blocks. */
     private final SparseInference sparseKernel;
-    /** A convolutional network's dense form, built at the first prediction. */
-    private transient Mlp convolutionalNetwork;
+    /** The dense form of a network the kernel does not run, built at the first prediction. */
+    private transient Network denseNetwork;
 
     NMSparseModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
                   ImmutableOutputInfo<T> outputIDInfo, OutputAdapter<T> adapter, FeatureEncoder encoder,
@@ -67,33 +68,34 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         this.adapter = adapter;
         this.encoder = encoder;
         this.snapshot = snapshot;
-        this.sparseKernel = snapshot.convolutional() ? null : new SparseInference(snapshot);
+        this.sparseKernel = SparseInference.supports(snapshot) ? new SparseInference(snapshot) : null;
     }
 
     @Override
     public Prediction<T> predict(Example<T> example) {
-        return predictBlock(List.of(example), 0, sparseKernel == null ? convolutionalNetwork() : null).get(0);
+        return predictBlock(List.of(example), 0, sparseKernel == null ? denseNetwork() : null).get(0);
     }
 
-    private synchronized Mlp convolutionalNetwork() {
-        if (convolutionalNetwork == null) {
-            convolutionalNetwork = snapshot.toNetwork();
+    private synchronized Network denseNetwork() {
+        if (denseNetwork == null) {
+            denseNetwork = snapshot.toNetwork();
         }
-        return convolutionalNetwork;
+        return denseNetwork;
     }
 
     /**
-     * Predicts up to {@value #SPARSE_KERNEL_ROWS} examples with the N:M kernel and larger batches with a dense
-     * network built for this call only, so that the model itself holds nothing but the compressed layers. A
-     * convolutional network always runs dense on ND4J, with its dense form kept after the first prediction.
+     * Predicts up to {@value #SPARSE_KERNEL_ROWS} examples of a multi-layer perceptron with the N:M kernel and
+     * larger batches with a dense network built for this call only, so that the model itself holds nothing but the
+     * compressed layers. A network of other blocks (convolutions, residual blocks) always runs dense on ND4J, with its
+     * dense form kept after the first prediction.
      */
     @Override
     protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
         List<Example<T>> all = new ArrayList<>();
         examples.forEach(all::add);
-        Mlp dense = sparseKernel == null ? convolutionalNetwork() : all.size() > SPARSE_KERNEL_ROWS ? snapshot.toNetwork() : null;
+        Network dense = sparseKernel == null ? denseNetwork() : all.size() > SPARSE_KERNEL_ROWS ? snapshot.toNetwork() : null;
         // A convolution's patches take kernel^2 x channels floats per position: blocks stay within 64 MB of buffers.
-        int blockRows = sparseKernel == null ? Math.min(PREDICTION_BLOCK, dense.rowsWithin(CONVOLUTION_BUFFER_FLOATS)) : PREDICTION_BLOCK;
+        int blockRows = sparseKernel == null ? Math.min(PREDICTION_BLOCK, dense.rowsWithin(BLOCK_BUFFER_FLOATS)) : PREDICTION_BLOCK;
         List<Prediction<T>> predictions = new ArrayList<>(all.size());
         for (int first = 0; first < all.size(); first += blockRows) {
             List<Example<T>> block = all.subList(first, Math.min(all.size(), first + blockRows));
@@ -102,7 +104,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         return predictions;
     }
 
-    private List<Prediction<T>> predictBlock(List<Example<T>> block, int first, Mlp dense) {
+    private List<Prediction<T>> predictBlock(List<Example<T>> block, int first, Network dense) {
         int inputs = encoder.width();
         int rows = block.size();
         float[] features = new float[rows * inputs];
@@ -126,18 +128,18 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
 
     /**
      * Ranks input features by the L2 norm of their first-layer weights, the share of the network they feed; a
-     * convolutional network gives an empty map, since its first weights are shared by every pixel.
+     * network on images gives an empty map, since its first weights are shared by every pixel.
      *
      * @param n how many to return; a negative number returns all
      * @return the ranking under {@link Model#ALL_OUTPUTS}
      */
     @Override
     public Map<String, List<Pair<String, Double>>> getTopFeatures(int n) {
-        if (snapshot.convolutional()) {
+        if (!snapshot.input().isVector() || snapshot.blocks().get(0).weights() == null) {
             // A convolution shares its weights over all pixels: no weight belongs to one feature.
             return Map.of();
         }
-        NetworkSnapshot.LayerSnapshot first = snapshot.layers().get(0);
+        LayerWeights first = snapshot.layers().get(0);
         float[] weights = first.weights();
         List<Pair<String, Double>> ranking = new ArrayList<>();
         for (int id = 0; id < first.inputs(); id++) {
@@ -217,7 +219,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     @Override
     public OnnxMl.ModelProto exportONNXModel(String domain, long modelVersion) {
         ONNXContext onnx = new ONNXContext();
-        onnx.setName("NMSparse-MLP");
+        onnx.setName("NMSparse-Network");
         ONNXPlaceholder input = onnx.floatInput("input", featureIDMap.size());
         ONNXPlaceholder output = onnx.floatOutput("output", outputIDInfo.size());
         writeONNXGraph(input).assignTo(output);
@@ -237,7 +239,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         return encoder;
     }
 
-    /** @return the network's inference weights, layer by layer */
+    /** @return the network's prediction weights, block by block (immutable) */
     public NetworkSnapshot snapshot() {
         return snapshot;
     }

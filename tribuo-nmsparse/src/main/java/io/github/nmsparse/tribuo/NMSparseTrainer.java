@@ -4,19 +4,21 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.nmsparse.core.NMPattern;
-import io.github.nmsparse.engine.Activation;
-import io.github.nmsparse.engine.AdamW;
 import io.github.nmsparse.engine.CheckpointPolicy;
-import io.github.nmsparse.engine.ConvSpec;
-import io.github.nmsparse.engine.NetworkSnapshot;
-import io.github.nmsparse.engine.NetworkSpec;
+import io.github.nmsparse.engine.ConfigurableListener;
 import io.github.nmsparse.engine.NetworkTrainer;
-import io.github.nmsparse.engine.Optimizer;
-import io.github.nmsparse.engine.SgdMomentum;
 import io.github.nmsparse.engine.TrainingData;
-import io.github.nmsparse.engine.TrainingMethod;
+import io.github.nmsparse.engine.TrainingListener;
 import io.github.nmsparse.engine.TrainingPlan;
 import io.github.nmsparse.engine.TrainingResult;
+import io.github.nmsparse.engine.method.SparsityMethod;
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.Activation;
+import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
+import io.github.nmsparse.engine.network.Shape;
+import io.github.nmsparse.engine.optimizer.AdamW;
+import io.github.nmsparse.engine.optimizer.Optimizer;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
@@ -34,26 +36,21 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains N:M fine-grained structured-sparse multi-layer perceptrons from scratch with SR-STE (Zhou et al., ICLR
- * 2021), or with STE, DENSE or ASP as baselines. One trainer serves every output type through its
- * {@link OutputAdapter}. Every setting is a configurable field with its default written here once; build one in
- * Java with {@link #builder(OutputAdapter)} or from an OLCUT configuration file.
+ * Trains N:M fine-grained structured-sparse neural networks from scratch with SR-STE (Zhou et al., ICLR 2021), or
+ * with STE, DENSE or ASP as baselines: multi-layer perceptrons, convolutional networks and residual networks, written
+ * as blocks. One trainer serves every output type through its {@link OutputAdapter}. Every setting is a configurable
+ * field with its default written here once; the training method and the optimizer are components with settings of
+ * their own, as Tribuo's SGD trainers take an optimiser. Build one in Java with {@link #builder(OutputAdapter)} or
+ * from an OLCUT configuration file.
  *
  * @param <T> the output type
  */
 public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
-
-    /** The optimizers on offer. */
-    public enum OptimizerType {
-        /** Adam with decoupled weight decay. */
-        ADAMW,
-        /** SGD with momentum (Nesterov if asked) and L2 weight decay. */
-        SGD
-    }
 
     @Config(mandatory = true, description = "Output-type adapter: the loss, target encoding and prediction decoding.")
     private OutputAdapter<T> outputAdapter;
@@ -61,20 +58,17 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Config(description = "N:M pattern of the sparse layers, as text such as 2:4 (at most N non-zeros in every M consecutive inputs).")
     private String pattern = "2:4";
 
-    @Config(description = "Training method: DENSE, STE, SR_STE or ASP.")
-    private TrainingMethod method = TrainingMethod.SR_STE;
+    @Config(description = "Training method: a component such as SrSte (with its lambdaW), Ste, Dense or Asp (with its denseFraction).")
+    private SparsityMethod method = new SrSte();
 
-    @Config(description = "SR-STE decay lambda_w applied to pruned weights at every step.")
-    private double lambdaW = 2e-4;
-
-    @Config(description = "ASP only: share of the epochs trained dense before pruning once to N:M.")
-    private double aspDenseFraction = 0.5;
-
-    @Config(description = "Convolutional networks only: the input's channels, height and width; features are named by pixel index.")
+    @Config(description = "Image networks only: the input's channels, height and width; features are named by pixel index.")
     private int[] inputShape = {};
 
-    @Config(description = "Convolution stages before the hidden layers, each CxK[sS][pP][/Q] (e.g. 16x3p1/2); empty for a plain MLP.")
+    @Config(description = "Convolution stages before the hidden layers, each CxK[sS][pP][bn][/Q] (e.g. 16x3p1/2); a shorthand for blocks.")
     private List<String> convolutions = List.of();
+
+    @Config(description = "Blocks before the hidden layers, input side first, e.g. 'conv 16x3p1, bn, relu' or 'residual(conv 16x3p1, bn)'.")
+    private List<String> blocks = List.of();
 
     @Config(description = "Hidden layer widths, input side first.")
     private int[] hiddenSizes = {256, 128};
@@ -91,8 +85,8 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Config(description = "Examples per training step.")
     private int batchSize = 128;
 
-    @Config(description = "Optimizer: ADAMW or SGD.")
-    private OptimizerType optimizer = OptimizerType.ADAMW;
+    @Config(description = "Optimizer: a component such as AdamW (with its weightDecay) or Sgd (with its momentum and nesterov).")
+    private Optimizer optimizer = new AdamW();
 
     @Config(description = "Peak learning rate, reached after the warm-up and then decayed to 0 along a cosine.")
     private double learningRate = 2e-3;
@@ -100,25 +94,18 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Config(description = "Epochs of linear learning-rate warm-up.")
     private int warmupEpochs = 1;
 
-    @Config(description = "Weight decay (decoupled for ADAMW, L2 for SGD); biases are not decayed.")
-    private double weightDecay = 5e-4;
-
-    @Config(description = "SGD only: momentum.")
-    private double momentum = 0.9;
-
-    @Config(description = "SGD only: whether to use Nesterov momentum.")
-    private boolean nesterov = false;
-
     @Config(description = "Scaling of input features, fitted on the training data: NONE, MAX_ABS or STANDARDIZE.")
     private FeatureScaling featureScaling = FeatureScaling.MAX_ABS;
 
     @Config(description = "Seed of the weight initialization and the shuffling.")
     private long seed = Trainer.DEFAULT_SEED;
 
+    @Config(description = "Listeners told of every step and epoch, after the trainer's own (SAD, divergence check, epoch log).")
+    private List<ConfigurableListener> listeners = List.of();
+
     private SplittableRandom rng;
     private int trainInvocationCounter;
     private NMPattern parsedPattern;
-    private ConvSpec[] parsedConvolutions;
 
     /** For OLCUT. */
     private NMSparseTrainer() {
@@ -147,33 +134,38 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         } catch (IllegalArgumentException e) {
             throw new PropertyException(e, "", "pattern", e.getMessage());
         }
-        require(method != null, "method", "must be one of " + Arrays.toString(TrainingMethod.values()));
+        require(method != null, "method", "must be a training method component (SrSte, Ste, Dense, Asp)");
+        require(optimizer != null, "optimizer", "must be an optimizer component (AdamW, Sgd)");
+        require(listeners != null && listeners.stream().allMatch(java.util.Objects::nonNull), "listeners", "must be a list of listener components");
         require(convolutions != null, "convolutions", "must be a list");
-        parsedConvolutions = new ConvSpec[convolutions.size()];
-        for (int i = 0; i < convolutions.size(); i++) {
-            try {
-                parsedConvolutions[i] = ConvSpec.parse(convolutions.get(i));
-            } catch (IllegalArgumentException e) {
-                throw new PropertyException(e, "", "convolutions", "convolutions " + e.getMessage());
-            }
-        }
+        require(blocks != null, "blocks", "must be a list");
+        require(convolutions.isEmpty() || blocks.isEmpty(), "blocks",
+                "and convolutions cannot both be set: convolutions is a shorthand for blocks; write the stages as blocks");
         require(inputShape != null && (inputShape.length == 0 || (inputShape.length == 3 && Arrays.stream(inputShape).allMatch(d -> d >= 1))),
                 "inputShape", "must be empty or channels, height and width of at least 1, got " + Arrays.toString(inputShape));
         require(convolutions.isEmpty() || inputShape.length == 3, "inputShape",
                 "must give channels, height and width when there are convolutions");
         require(activation != null, "activation", "must be one of " + Arrays.toString(Activation.values()));
-        require(optimizer != null, "optimizer", "must be one of " + Arrays.toString(OptimizerType.values()));
         require(featureScaling != null, "featureScaling", "must be one of " + Arrays.toString(FeatureScaling.values()));
-        require(lambdaW >= 0 && Double.isFinite(lambdaW), "lambdaW", "must be a finite number >= 0, got " + lambdaW);
-        require(aspDenseFraction >= 0 && aspDenseFraction < 1, "aspDenseFraction", "must be in [0, 1), got " + aspDenseFraction);
-        require(hiddenSizes != null && hiddenSizes.length >= 1 && Arrays.stream(hiddenSizes).allMatch(size -> size >= 1),
-                "hiddenSizes", "must hold at least one hidden width, each at least 1, got " + Arrays.toString(hiddenSizes));
+        require(hiddenSizes != null && Arrays.stream(hiddenSizes).allMatch(size -> size >= 1), "hiddenSizes",
+                "must hold hidden widths, each at least 1, got " + Arrays.toString(hiddenSizes));
+        require(hiddenSizes.length >= 1 || !convolutions.isEmpty() || !blocks.isEmpty(), "hiddenSizes",
+                "must hold at least one hidden width when there are no blocks or convolutions, got " + Arrays.toString(hiddenSizes));
         require(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
         require(batchSize >= 1, "batchSize", "must be at least 1, got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be a finite number > 0, got " + learningRate);
         require(warmupEpochs >= 0 && warmupEpochs <= epochs, "warmupEpochs", "must be between 0 and epochs (" + epochs + "), got " + warmupEpochs);
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", "must be a finite number >= 0, got " + weightDecay);
-        require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1), got " + momentum);
+        String blocksField = convolutions.isEmpty() ? "blocks" : "convolutions";
+        try {
+            // The text is read now; an image network's shapes are checked now too, with a stand-in output (the
+            // blocks do not depend on it). A vector input's size is known only from the data.
+            Architecture.Builder network = architecture(inputShape.length == 3 ? Shape.of(inputShape) : Shape.vector(1), 1);
+            if (inputShape.length == 3) {
+                network.build();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new PropertyException(e, "", blocksField, blocksField + ": " + e.getMessage());
+        }
         this.rng = new SplittableRandom(seed);
         this.trainInvocationCounter = 0;
     }
@@ -247,7 +239,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             trainInvocationCounter++;
         }
         FeatureEncoder encoder = FeatureEncoder.fit(examples, featureMap, featureScaling);
-        if (parsedConvolutions.length > 0) {
+        if (inputShape.length == 3) {
             encoder = encoder.forImage(inputShape);
         }
         TrainingData data = encode(examples, encoder, outputInfo);
@@ -255,20 +247,18 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + examples.size()
                     + " training examples; set it to at most " + examples.size());
         }
-        NetworkSpec.Builder architecture = NetworkSpec.builder();
-        if (parsedConvolutions.length > 0) {
-            architecture.inputShape(inputShape[0], inputShape[1], inputShape[2]).convolutions(parsedConvolutions);
-        } else {
-            architecture.inputs(featureMap.size());
+        Shape input = inputShape.length == 3 ? Shape.of(inputShape) : Shape.vector(featureMap.size());
+        Architecture architecture;
+        try {
+            architecture = architecture(input, outputInfo.size()).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the network does not fit the data's " + input + " features: " + e.getMessage(), e);
         }
-        NetworkSpec spec = architecture.hiddenSizes(hiddenSizes)
-                .outputs(outputInfo.size()).activation(activation).pattern(parsedPattern)
-                .sparseOutput(sparseOutputLayer).build();
-        TrainingPlan plan = TrainingPlan.builder().method(method, new TrainingMethod.Settings(lambdaW, aspDenseFraction))
-                .optimizer(createOptimizer()).learningRate(learningRate).epochs(epochs).warmupEpochs(warmupEpochs)
-                .batchSize(batchSize).seed(runSeed).build();
-        TrainingResult result = NetworkTrainer.train(spec, outputAdapter.objective(), plan, data, List.of(new EpochLogger()), checkpoints);
-        NetworkSnapshot snapshot = NetworkSnapshot.of(result.network());
+        TrainingPlan plan = TrainingPlan.builder().method(method).optimizer(optimizer).learningRate(learningRate).epochs(epochs)
+                .warmupEpochs(warmupEpochs).batchSize(batchSize).seed(runSeed).build();
+        List<TrainingListener> runListeners = listeners.stream().<TrainingListener>map(ConfigurableListener::copy).toList();
+        TrainingResult result = NetworkTrainer.train(architecture, outputAdapter.objective(), plan, data, runListeners, checkpoints);
+        NetworkSnapshot snapshot = result.network().snapshot();
         Map<String, Provenance> run = new HashMap<>(runProvenance);
         Map<String, Provenance> ours = SparsityProvenance.runProvenance(result.history(), snapshot, result.backend());
         for (String key : ours.keySet()) {
@@ -279,7 +269,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         run.putAll(ours);
         ModelProvenance provenance = new ModelProvenance(NMSparseModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, run);
-        return new NMSparseModel<>("nmsparse-mlp", provenance, featureMap, outputInfo, outputAdapter, encoder, snapshot);
+        return new NMSparseModel<>("nmsparse-network", provenance, featureMap, outputInfo, outputAdapter, encoder, snapshot);
     }
 
     private TrainingData encode(Dataset<T> examples, FeatureEncoder encoder, ImmutableOutputInfo<T> outputInfo) {
@@ -301,11 +291,25 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         return new TrainingData(features, targets, rows);
     }
 
-    private Optimizer createOptimizer() {
-        return switch (optimizer) {
-            case ADAMW -> new AdamW(weightDecay);
-            case SGD -> new SgdMomentum(momentum, nesterov, weightDecay);
-        };
+    /**
+     * @param input   the shape of one example's input
+     * @param outputs the outputs
+     * @return the network, to build: the blocks (or the convolution stages as blocks), the hidden layers, the output
+     * @throws IllegalArgumentException naming the text that is not a block
+     */
+    private Architecture.Builder architecture(Shape input, int outputs) {
+        Architecture.Builder network = Architecture.builder(input).pattern(parsedPattern).initialization(activation);
+        for (String stage : convolutions) {
+            network.blocks(Architecture.convolutionStage(stage, activation));
+        }
+        if (!convolutions.isEmpty()) {
+            network.blocks("flatten");
+        }
+        blocks.forEach(network::blocks);
+        for (int size : hiddenSizes) {
+            network.blocks("dense " + size + ", " + activation.name().toLowerCase(Locale.ROOT));
+        }
+        return network.output(outputs, sparseOutputLayer);
     }
 
     /** @return the factory of the output type this trainer's adapter handles, for loading data */
@@ -337,10 +341,11 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
 
     @Override
     public String toString() {
-        return "NMSparseTrainer(method=" + method + ", pattern=" + pattern
-                + (convolutions.isEmpty() ? "" : ", inputShape=" + Arrays.toString(inputShape) + ", convolutions=" + convolutions)
-                + ", hiddenSizes=" + Arrays.toString(hiddenSizes)
-                + ", activation=" + activation + ", epochs=" + epochs + ", optimizer=" + optimizer + ", lr=" + learningRate + ")";
+        return "NMSparseTrainer(method=" + method.describe() + ", pattern=" + pattern
+                + (inputShape.length == 0 ? "" : ", inputShape=" + Arrays.toString(inputShape))
+                + (convolutions.isEmpty() ? "" : ", convolutions=" + convolutions) + (blocks.isEmpty() ? "" : ", blocks=" + blocks)
+                + ", hiddenSizes=" + Arrays.toString(hiddenSizes) + ", activation=" + activation + ", epochs=" + epochs
+                + ", optimizer=" + optimizer.describe() + ", lr=" + learningRate + ")";
     }
 
     /**
@@ -356,15 +361,29 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         }
 
         /**
-         * Makes the network convolutional.
+         * Makes the network convolutional, in the {@code convolutions} shorthand.
          *
          * @param shape  the input's channels, height and width
-         * @param stages the convolution stages, each {@code CxK[sS][pP][/Q]}, e.g. "16x3p1/2"
+         * @param stages the convolution stages, each {@code CxK[sS][pP][bn][/Q]}, e.g. "16x3p1/2"
          */
         public Builder<T> convolutions(int[] shape, String... stages) {
             requireUnbuilt();
             trainer.inputShape = shape.clone();
             trainer.convolutions = List.of(stages);
+            return this;
+        }
+
+        /**
+         * Starts the network with blocks on an image input.
+         *
+         * @param shape  the input's channels, height and width
+         * @param blocks the blocks, input side first, each string one or more blocks separated by commas, e.g.
+         *               "conv 16x3p1, bn, relu", "residual(conv 16x3p1, bn, relu, conv 16x3p1, bn), relu", "gap"
+         */
+        public Builder<T> blocks(int[] shape, String... blocks) {
+            requireUnbuilt();
+            trainer.inputShape = shape.clone();
+            trainer.blocks = List.of(blocks);
             return this;
         }
 
@@ -375,24 +394,10 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             return this;
         }
 
-        /** @param method the training method */
-        public Builder<T> method(TrainingMethod method) {
+        /** @param method the training method, e.g. {@code new SrSte()} */
+        public Builder<T> method(SparsityMethod method) {
             requireUnbuilt();
             trainer.method = method;
-            return this;
-        }
-
-        /** @param lambdaW SR-STE's decay on pruned weights */
-        public Builder<T> lambdaW(double lambdaW) {
-            requireUnbuilt();
-            trainer.lambdaW = lambdaW;
-            return this;
-        }
-
-        /** @param fraction ASP's share of dense epochs */
-        public Builder<T> aspDenseFraction(double fraction) {
-            requireUnbuilt();
-            trainer.aspDenseFraction = fraction;
             return this;
         }
 
@@ -431,8 +436,8 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             return this;
         }
 
-        /** @param optimizer the optimizer */
-        public Builder<T> optimizer(OptimizerType optimizer) {
+        /** @param optimizer the optimizer, e.g. {@code new AdamW()} or {@code new Sgd(0.9, true, 5e-5)} */
+        public Builder<T> optimizer(Optimizer optimizer) {
             requireUnbuilt();
             trainer.optimizer = optimizer;
             return this;
@@ -452,21 +457,6 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             return this;
         }
 
-        /** @param weightDecay the weight decay */
-        public Builder<T> weightDecay(double weightDecay) {
-            requireUnbuilt();
-            trainer.weightDecay = weightDecay;
-            return this;
-        }
-
-        /** @param momentum SGD's momentum; @param nesterov whether it is Nesterov's */
-        public Builder<T> momentum(double momentum, boolean nesterov) {
-            requireUnbuilt();
-            trainer.momentum = momentum;
-            trainer.nesterov = nesterov;
-            return this;
-        }
-
         /** @param scaling the input scaling */
         public Builder<T> featureScaling(FeatureScaling scaling) {
             requireUnbuilt();
@@ -478,6 +468,13 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         public Builder<T> seed(long seed) {
             requireUnbuilt();
             trainer.seed = seed;
+            return this;
+        }
+
+        /** @param listeners listeners told of every step and epoch, after the trainer's own */
+        public Builder<T> listeners(ConfigurableListener... listeners) {
+            requireUnbuilt();
+            trainer.listeners = List.of(listeners);
             return this;
         }
 

@@ -10,6 +10,7 @@ import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import io.github.nmsparse.engine.EpochRecord;
+import io.github.nmsparse.engine.network.BlockSnapshot;
 import org.tribuo.DataSource;
 import org.tribuo.MutableDataset;
 import org.tribuo.Output;
@@ -149,12 +150,30 @@ public final class Reproducer {
     private static boolean sameWeights(NMSparseModel<?> a, NMSparseModel<?> b) {
         var layersA = a.snapshot().layers();
         var layersB = b.snapshot().layers();
-        if (layersA.size() != layersB.size()) {
+        if (layersA.size() != layersB.size() || !a.snapshot().describe().equals(b.snapshot().describe())) {
             return false;
         }
         for (int i = 0; i < layersA.size(); i++) {
             if (!Arrays.equals(layersA.get(i).weights(), layersB.get(i).weights())
                     || !Arrays.equals(layersA.get(i).biases(), layersB.get(i).biases())) {
+                return false;
+            }
+        }
+        return sameValues(a.snapshot().blocks(), b.snapshot().blocks());
+    }
+
+    /** @return whether the blocks' other values (batch normalization's not folded) are bit-identical */
+    private static boolean sameValues(List<BlockSnapshot> a, List<BlockSnapshot> b) {
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).vectorNames().equals(b.get(i).vectorNames())) {
+                return false;
+            }
+            for (String name : a.get(i).vectorNames()) {
+                if (!Arrays.equals(a.get(i).vector(name), b.get(i).vector(name))) {
+                    return false;
+                }
+            }
+            if (!sameValues(a.get(i).children(), b.get(i).children())) {
                 return false;
             }
         }

@@ -12,7 +12,8 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.nmsparse.core.NMValidity;
 import io.github.nmsparse.engine.EpochRecord;
 import io.github.nmsparse.engine.Nd4jRuntime;
-import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.engine.network.LayerWeights;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
 import org.tribuo.provenance.ModelProvenance;
 
 import java.util.ArrayList;
@@ -46,25 +47,37 @@ public final class SparsityProvenance {
         List<DoubleProvenance> seconds = new ArrayList<>();
         for (EpochRecord r : history) {
             Map<String, Provenance> entry = new LinkedHashMap<>();
-            entry.put("epoch", new IntProvenance("epoch", r.epoch()));
-            entry.put("loss", new DoubleProvenance("loss", r.loss()));
-            entry.put("accuracy", new DoubleProvenance("accuracy", r.accuracy()));
-            entry.put("learningRate", new DoubleProvenance("learningRate", r.learningRate()));
-            entry.put("sad", new LongProvenance("sad", r.sad()));
-            entry.put("sadFraction", new DoubleProvenance("sadFraction", r.sadFraction()));
-            entry.put("sadToInitial", new LongProvenance("sadToInitial", r.sadToInitial()));
-            entry.put("sadToFinal", new LongProvenance("sadToFinal", r.sadToFinal()));
-            entry.put("flips", new LongProvenance("flips", r.flips()));
-            entry.put("layerSad", longs("layerSad", r.layerSad()));
-            entry.put("layerSadToInitial", longs("layerSadToInitial", r.layerSadToInitial()));
-            entry.put("layerSadToFinal", longs("layerSadToFinal", r.layerSadToFinal()));
-            entry.put("layerFlips", longs("layerFlips", r.layerFlips()));
+            r.writeTo(new EpochRecord.Sink<RuntimeException>() {
+                @Override
+                public void putInt(String name, int value) {
+                    entry.put(name, new IntProvenance(name, value));
+                }
+
+                @Override
+                public void putLong(String name, long value) {
+                    entry.put(name, new LongProvenance(name, value));
+                }
+
+                @Override
+                public void putDouble(String name, double value) {
+                    if (name.equals(EpochRecord.SECONDS)) {
+                        // Wall-clock time differs between identical runs: it goes apart, under TIMING.
+                        seconds.add(new DoubleProvenance(name, value));
+                    } else {
+                        entry.put(name, new DoubleProvenance(name, value));
+                    }
+                }
+
+                @Override
+                public void putLongs(String name, List<Long> values) {
+                    entry.put(name, longs(name, values));
+                }
+            });
             epochs.add(new MapProvenance<>(entry));
-            seconds.add(new DoubleProvenance("seconds", r.seconds()));
         }
         run.put(HISTORY, new ListProvenance<>(epochs));
         List<MapProvenance<Provenance>> layers = new ArrayList<>();
-        for (NetworkSnapshot.LayerSnapshot layer : snapshot.layers()) {
+        for (LayerWeights layer : snapshot.layers()) {
             NMValidity validity = layer.validity();
             Map<String, Provenance> entry = new LinkedHashMap<>();
             entry.put("shape", new StringProvenance("shape", layer.outputs() + "x" + layer.inputs()));
@@ -108,13 +121,32 @@ public final class SparsityProvenance {
         List<Provenance> seconds = list(provenance.getInstanceProvenance().getMap().get(TIMING), TIMING);
         for (int i = 0; i < entries.size(); i++) {
             Map<String, Provenance> e = entries.get(i);
-            records.add(new EpochRecord(((Number) value(e, "epoch")).intValue(), (Double) value(e, "loss"),
-                    e.containsKey("accuracy") ? (Double) value(e, "accuracy") : Double.NaN,
-                    (Double) value(e, "learningRate"), (Long) value(e, "sad"), (Double) value(e, "sadFraction"),
-                    (Long) value(e, "sadToInitial"), (Long) value(e, "sadToFinal"), (Long) value(e, "flips"),
-                    longList(e.get("layerSad")), longList(e.get("layerSadToInitial")), longList(e.get("layerSadToFinal")),
-                    longList(e.get("layerFlips")),
-                    i < seconds.size() ? (Double) ((PrimitiveProvenance<?>) seconds.get(i)).getValue() : 0.0));
+            double epochSeconds = i < seconds.size() ? (Double) ((PrimitiveProvenance<?>) seconds.get(i)).getValue() : 0.0;
+            records.add(EpochRecord.readFrom(new EpochRecord.Source<IllegalArgumentException>() {
+                @Override
+                public int getInt(String name) {
+                    return ((Number) value(e, name)).intValue();
+                }
+
+                @Override
+                public long getLong(String name) {
+                    return ((Number) value(e, name)).longValue();
+                }
+
+                @Override
+                public double getDouble(String name) {
+                    if (name.equals(EpochRecord.SECONDS)) {
+                        return epochSeconds;
+                    }
+                    // Models from before a measure existed read it as NaN (training accuracy, say).
+                    return e.containsKey(name) ? ((Number) value(e, name)).doubleValue() : Double.NaN;
+                }
+
+                @Override
+                public List<Long> getLongs(String name) {
+                    return longList(e.get(name));
+                }
+            }));
         }
         return records;
     }

@@ -2,6 +2,9 @@ package io.github.nmsparse.engine;
 
 import io.github.nmsparse.bench.MnistData;
 import io.github.nmsparse.core.NMPattern;
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
+import io.github.nmsparse.engine.optimizer.AdamW;
 import org.bytedeco.javacpp.Pointer;
 
 import java.lang.management.ManagementFactory;
@@ -12,7 +15,7 @@ import java.util.Locale;
 /**
  * Peak memory while training the README's network (784-256-128-10, SR-STE 2:4, batch 128, 30 epochs on
  * mnist-10k), and the bytes a trained model's weights take for prediction against the dense network's. Run:
- * {@code mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.engine.MemoryReport}
+ * {@code mvn -q -pl tribuo-nmsparse test-compile exec:exec -Dexec.skip=false -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.engine.MemoryReport}
  */
 public final class MemoryReport {
 
@@ -29,10 +32,10 @@ public final class MemoryReport {
             pool.resetPeakUsage();
         }
         TrainingData data = MnistData.train();
-        NetworkSpec spec = NetworkSpec.builder().inputs(784).hiddenSizes(256, 128).outputs(10).pattern(NMPattern.parse("2:4")).build();
-        TrainingPlan plan = TrainingPlan.builder().method(TrainingMethod.SR_STE, new TrainingMethod.Settings(2e-4, 0.5))
-                .optimizer(new AdamW(5e-4)).learningRate(2e-3).epochs(30).warmupEpochs(1).batchSize(128).seed(1).build();
-        TrainingSession session = TrainingSession.start(spec, new SoftmaxCrossEntropy(), plan, data);
+        TrainingPlan plan = TrainingPlan.builder().method(new SrSte()).optimizer(new AdamW(5e-4)).learningRate(2e-3).epochs(30)
+                .warmupEpochs(1).batchSize(128).seed(1).build();
+        TrainingSession session = new TrainingSession(TestNetworks.mlp(784, NMPattern.parse("2:4"), 10, 256, 128),
+                new SoftmaxCrossEntropy(), plan, data);
         long peakRss = 0;
         long peakOffHeap = 0;
         for (int s = 0; s < 30 * session.stepsPerEpoch(); s++) {
@@ -48,7 +51,7 @@ public final class MemoryReport {
                 peakHeap += pool.getPeakUsage().getUsed();
             }
         }
-        NetworkSnapshot snapshot = NetworkSnapshot.of(session.network());
+        NetworkSnapshot snapshot = session.network().snapshot();
         long dense = snapshot.denseByteSize();
         long modelBytes = snapshot.byteSize();
         System.out.printf(Locale.ROOT, "%n| memory while training the README network (30 epochs) | MiB |%n|---|---|%n");

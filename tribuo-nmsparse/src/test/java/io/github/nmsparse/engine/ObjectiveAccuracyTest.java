@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.method.SrSte;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,7 @@ class ObjectiveAccuracyTest {
 
     @Test
     void trainingRecordsAnEpochAccuracyThatRisesOnLearnableData() {
-        TrainingResult result = TrainingMethodsTest.train(TrainingMethod.SR_STE, 2e-4, 0, 6, 5);
+        TrainingResult result = TrainingMethodsTest.train(new SrSte(), 6, 5);
         var history = result.history();
         for (EpochRecord r : history) {
             assertTrue(r.accuracy() >= 0 && r.accuracy() <= 1, "epoch " + r.epoch() + ": " + r.accuracy());

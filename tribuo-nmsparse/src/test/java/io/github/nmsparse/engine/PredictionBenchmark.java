@@ -2,6 +2,12 @@ package io.github.nmsparse.engine;
 
 import io.github.nmsparse.bench.MnistData;
 import io.github.nmsparse.core.NMPattern;
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.Network;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
+import io.github.nmsparse.engine.network.SparseInference;
+import io.github.nmsparse.engine.network.Workspace;
+import io.github.nmsparse.engine.optimizer.AdamW;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Single-example prediction of the README's 2:4 network (784-256-128-10, trained for one epoch): the N:M kernel
  * against the same network run dense through ND4J. Run:
- * {@code mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.engine.PredictionBenchmark}
+ * {@code mvn -q -pl tribuo-nmsparse test-compile exec:exec -Dexec.skip=false -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.engine.PredictionBenchmark}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 public class PredictionBenchmark {
 
     private SparseInference kernel;
-    private Mlp dense;
+    private Network dense;
     private Workspace reused;
     private float[] example;
     private NetworkSnapshot snapshot;
@@ -50,19 +56,19 @@ public class PredictionBenchmark {
     public void setUp() throws IOException {
         Nd4jRuntime.configureThisThread();
         TrainingData data = MnistData.train();
-        NetworkSpec spec = NetworkSpec.builder().inputs(784).hiddenSizes(256, 128).outputs(10).pattern(NMPattern.parse("2:4")).build();
-        TrainingPlan plan = TrainingPlan.builder().method(TrainingMethod.SR_STE, new TrainingMethod.Settings(2e-4, 0.5))
-                .optimizer(new AdamW(5e-4)).learningRate(1e-3).epochs(1).warmupEpochs(0).batchSize(128).seed(1).build();
-        TrainingSession session = TrainingSession.start(spec, new SoftmaxCrossEntropy(), plan, data);
+        TrainingPlan plan = TrainingPlan.builder().method(new SrSte()).optimizer(new AdamW(5e-4)).learningRate(1e-3).epochs(1)
+                .warmupEpochs(0).batchSize(128).seed(1).build();
+        TrainingSession session = new TrainingSession(TestNetworks.mlp(784, NMPattern.parse("2:4"), 10, 256, 128),
+                new SoftmaxCrossEntropy(), plan, data);
         for (int s = 0; s < session.stepsPerEpoch(); s++) {
             session.step();
         }
-        snapshot = NetworkSnapshot.of(session.network());
+        snapshot = session.network().snapshot();
         kernel = new SparseInference(snapshot);
         dense = snapshot.toNetwork();
         example = Arrays.copyOfRange(data.features(), 0, 784);
         batch = Arrays.copyOfRange(data.features(), 0, BATCH * 784);
-        reused = new Workspace(dense, 1, false);
+        reused = dense.workspace(1, false);
     }
 
     private static final int BATCH = 2000;
@@ -84,7 +90,7 @@ public class PredictionBenchmark {
     /** @return the outputs; the dense path with its buffers allocated once, its fastest form */
     @Benchmark
     public float[] denseNd4jReusedBuffers() {
-        reused.inputBuffer.put(0, example);
+        reused.input().put(0, example);
         dense.forward(reused);
         return reused.outputs();
     }
@@ -92,7 +98,7 @@ public class PredictionBenchmark {
     /** @return the outputs of 2,000 examples as the model predicts them: a dense network built from the compressed layers for the call, blocks of 1,024 */
     @Benchmark
     public float[] batchAsTheModel() {
-        Mlp built = snapshot.toNetwork();
+        Network built = snapshot.toNetwork();
         float[] out = new float[BATCH * 10];
         for (int first = 0; first < BATCH; first += BLOCK) {
             int rows = Math.min(BLOCK, BATCH - first);
@@ -139,7 +145,7 @@ public class PredictionBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "%n| single example, 784-256-128-10 2:4 | latency (us) | N:M kernel / this |%n|---|---|---|%n"
-                + "| N:M kernel | %.1f | 1.00 |%n| dense through ND4J (Mlp.predict, buffers per call) | %.1f | %.2f |%n"
+                + "| N:M kernel | %.1f | 1.00 |%n| dense through ND4J (Network.predict, buffers per call) | %.1f | %.2f |%n"
                 + "| dense through ND4J, buffers reused | %.1f | %.2f |%n", kernelUs, denseUs, kernelUs / denseUs, reusedUs, kernelUs / reusedUs);
         System.out.printf(Locale.ROOT, "%n| 2,000 examples, 784-256-128-10 2:4 | time (ms) | model / this |%n|---|---|---|%n"
                 + "| as the model predicts them (dense network built from the compressed layers per call) | %.2f | 1.00 |%n"

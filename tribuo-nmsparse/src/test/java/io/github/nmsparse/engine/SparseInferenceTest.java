@@ -1,5 +1,8 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
+import io.github.nmsparse.engine.network.SparseInference;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +11,8 @@ class SparseInferenceTest {
 
     @Test
     void theNMKernelPredictsWhatTheDenseGemmPathPredictsWithHalfTheMultiplyAdds() {
-        TrainingResult result = TrainingMethodsTest.train(TrainingMethod.SR_STE, 2e-4, 0, 3, 5);
-        NetworkSnapshot snapshot = NetworkSnapshot.of(result.network());
+        TrainingResult result = TrainingMethodsTest.train(new SrSte(), 3, 5);
+        NetworkSnapshot snapshot = result.network().snapshot();
         TrainingData data = TrainingMethodsTest.syntheticData(37, 30, 8);
         float[] dense = snapshot.toNetwork().predict(data.features(), data.rows());
         SparseInference kernel = new SparseInference(snapshot);

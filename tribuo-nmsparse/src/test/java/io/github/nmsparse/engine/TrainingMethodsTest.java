@@ -1,16 +1,29 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
+import io.github.nmsparse.core.NMValidity;
+import io.github.nmsparse.engine.method.Asp;
+import io.github.nmsparse.engine.method.Dense;
+import io.github.nmsparse.engine.method.SparsityMethod;
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.method.Ste;
+import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.LayerWeights;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
+import io.github.nmsparse.engine.network.Parameter;
+import io.github.nmsparse.engine.network.SparseWeights;
+import io.github.nmsparse.engine.network.TestParameters;
+import io.github.nmsparse.engine.optimizer.AdamW;
+import io.github.nmsparse.engine.optimizer.Sgd;
 import org.junit.jupiter.api.Test;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingMethodsTest {
@@ -33,14 +46,15 @@ class TrainingMethodsTest {
         return new TrainingData(x, y, rows);
     }
 
-    static NetworkSpec spec(int inputs) {
-        return NetworkSpec.builder().inputs(inputs).hiddenSizes(32, 16).outputs(3).pattern(NMPattern.parse("2:4")).build();
+    /** @return an MLP of {@code inputs}-32-16-3, hidden layers 2:4 */
+    static Architecture mlp(int inputs) {
+        return TestNetworks.mlp(inputs, NMPattern.parse("2:4"), 3, 32, 16);
     }
 
-    static TrainingResult train(TrainingMethod method, double lambda, double aspFraction, int epochs, long seed) {
-        TrainingPlan plan = TrainingPlan.builder().method(method, new TrainingMethod.Settings(lambda, aspFraction))
-                .optimizer(new AdamW(1e-4)).learningRate(1e-2).epochs(epochs).warmupEpochs(1).batchSize(50).seed(seed).build();
-        return NetworkTrainer.train(spec(30), new SoftmaxCrossEntropy(), plan, syntheticData(230, 30, 5), List.of());
+    static TrainingResult train(SparsityMethod method, int epochs, long seed) {
+        TrainingPlan plan = TrainingPlan.builder().method(method).optimizer(new AdamW(1e-4)).learningRate(1e-2).epochs(epochs)
+                .warmupEpochs(1).batchSize(50).seed(seed).build();
+        return NetworkTrainer.train(mlp(30), new SoftmaxCrossEntropy(), plan, syntheticData(230, 30, 5), List.of());
     }
 
     private static void assertSameWeights(NetworkSnapshot a, NetworkSnapshot b) {
@@ -56,29 +70,48 @@ class TrainingMethodsTest {
 
     @Test
     void srSteWithLambdaZeroIsExactlySte() {
-        TrainingResult ste = train(TrainingMethod.STE, 0, 0, 4, 3);
-        TrainingResult srSte = train(TrainingMethod.SR_STE, 0, 0, 4, 3);
-        assertSameWeights(NetworkSnapshot.of(ste.network()), NetworkSnapshot.of(srSte.network()));
+        TrainingResult ste = train(new Ste(), 4, 3);
+        TrainingResult srSte = train(new SrSte(0), 4, 3);
+        assertSameWeights(ste.network().snapshot(), srSte.network().snapshot());
         assertEquals(withoutTimes(ste.history()), withoutTimes(srSte.history()));
-        TrainingResult refined = train(TrainingMethod.SR_STE, 2e-2, 0, 4, 3);
-        assertFalse(java.util.Arrays.equals(NetworkSnapshot.of(ste.network()).layers().get(0).weights(),
-                NetworkSnapshot.of(refined.network()).layers().get(0).weights()), "a non-zero lambda changes training");
+        TrainingResult refined = train(new SrSte(2e-2), 4, 3);
+        assertFalse(java.util.Arrays.equals(ste.network().snapshot().layers().get(0).weights(),
+                refined.network().snapshot().layers().get(0).weights()), "a non-zero lambda changes training");
     }
 
     @Test
     void seededRunsAreBitIdenticalAndSeedsMatter() {
-        TrainingResult a = train(TrainingMethod.SR_STE, 2e-4, 0, 3, 17);
-        TrainingResult b = train(TrainingMethod.SR_STE, 2e-4, 0, 3, 17);
-        assertSameWeights(NetworkSnapshot.of(a.network()), NetworkSnapshot.of(b.network()));
+        TrainingResult a = train(new SrSte(), 3, 17);
+        TrainingResult b = train(new SrSte(), 3, 17);
+        assertSameWeights(a.network().snapshot(), b.network().snapshot());
         assertEquals(withoutTimes(a.history()), withoutTimes(b.history()));
-        TrainingResult c = train(TrainingMethod.SR_STE, 2e-4, 0, 3, 18);
-        assertFalse(java.util.Arrays.equals(NetworkSnapshot.of(a.network()).layers().get(0).weights(),
-                NetworkSnapshot.of(c.network()).layers().get(0).weights()));
+        TrainingResult c = train(new SrSte(), 3, 18);
+        assertFalse(java.util.Arrays.equals(a.network().snapshot().layers().get(0).weights(),
+                c.network().snapshot().layers().get(0).weights()));
+    }
+
+    /** @return whether every sparse layer's mask is active and its master weights (not only W~) are N:M */
+    private static boolean prunedToNM(TrainingResult result) {
+        for (Parameter p : result.network().parameters()) {
+            SparseWeights sparse = p.sparse();
+            if (sparse != null) {
+                float[] weights = new float[p.size()];
+                float[] row = new float[p.cols()];
+                for (int r = 0; r < p.rows(); r++) {
+                    p.readRow(r, row);
+                    System.arraycopy(row, 0, weights, r * p.cols(), p.cols());
+                }
+                if (!sparse.isActive() || !NMValidity.check(java.nio.FloatBuffer.wrap(weights), sparse.layout()).isValid()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Test
     void aspMaskStaysFixedAfterPruning() {
-        TrainingResult asp = train(TrainingMethod.ASP, 0, 0.5, 6, 9);
+        TrainingResult asp = train(new Asp(0.5), 6, 9);
         List<EpochRecord> history = asp.history();
         assertTrue(history.get(1).sad() > 0, "dense training moves the would-be mask");
         assertTrue(history.get(1).sadToFinal() > 0);
@@ -94,45 +127,32 @@ class TrainingMethodsTest {
         for (EpochRecord record : history) {
             assertEquals(0, record.flips(), "ASP never recomputes a mask step by step");
         }
-        for (Layer layer : asp.network().layers()) {
-            if (layer.sparse() != null) {
-                assertTrue(layer.sparse().isFrozen());
-                assertTrue(io.github.nmsparse.core.NMValidity.check(layer.weight().data().asNioFloat(),
-                        layer.sparse().layout()).isValid(), "pruned master weights stay zero");
-            }
-        }
+        assertTrue(prunedToNM(asp), "pruned master weights stay zero");
     }
 
     @Test
     void aspAlwaysLeavesAnEpochToFineTune() {
-        assertEquals(0, AspMethod.pruneEpoch(0.5, 1));
-        assertEquals(9, AspMethod.pruneEpoch(0.95, 10));
-        assertEquals(3, AspMethod.pruneEpoch(0.5, 6));
-        TrainingResult oneEpoch = train(TrainingMethod.ASP, 0, 0.5, 1, 4);
-        for (Layer layer : oneEpoch.network().layers()) {
-            if (layer.sparse() != null) {
-                assertTrue(layer.sparse().isFrozen(), "pruned even in a one-epoch run");
-            }
-        }
+        assertEquals(0, new Asp(0.5).pruneEpoch(1));
+        assertEquals(9, new Asp(0.95).pruneEpoch(10));
+        assertEquals(3, new Asp(0.5).pruneEpoch(6));
+        assertTrue(prunedToNM(train(new Asp(0.5), 1, 4)), "pruned even in a one-epoch run");
     }
 
     @Test
     void sparseLayersOfTrainedNetworksAreNMValidAndSadIsEven() {
-        for (TrainingMethod method : List.of(TrainingMethod.STE, TrainingMethod.SR_STE, TrainingMethod.ASP)) {
-            TrainingResult result = train(method, 2e-4, 0.5, 4, 1);
-            NetworkSnapshot snapshot = NetworkSnapshot.of(result.network());
+        for (SparsityMethod method : List.of(new Ste(), new SrSte(), new Asp(0.5))) {
+            TrainingResult result = train(method, 4, 1);
+            NetworkSnapshot snapshot = result.network().snapshot();
             assertTrue(snapshot.layers().get(0).sparse() && snapshot.layers().get(1).sparse());
             assertFalse(snapshot.layers().get(2).sparse(), "the output layer stays dense by default");
-            for (NetworkSnapshot.LayerSnapshot layer : snapshot.layers()) {
-                assertTrue(layer.validity().isValid(), method + " " + layer.outputs() + "x" + layer.inputs());
+            for (LayerWeights layer : snapshot.layers()) {
+                assertTrue(layer.validity().isValid(), method.describe() + " " + layer);
             }
-            for (Layer layer : result.network().layers()) {
-                if (layer.sparse() != null) {
-                    // The weights the last forward pass really multiplied by, checked independently of the mask bits.
-                    assertTrue(io.github.nmsparse.core.NMValidity.check(layer.forwardWeights().data().asNioFloat(),
-                            layer.sparse().layout()).isValid(), method.toString());
-                    assertNotSame(layer.weight(), layer.forwardWeights());
-                }
+            assertEquals(2, result.network().sparseWeights().size());
+            for (SparseWeights layer : result.network().sparseWeights()) {
+                // The forward pass reads W~, and W~ itself is N:M, checked independently of the mask bits.
+                assertTrue(layer.isActive(), method.describe());
+                assertTrue(NMValidity.check(TestParameters.maskedWeights(layer), layer.layout()).isValid(), method.describe());
             }
             for (EpochRecord record : result.history()) {
                 assertEquals(0, record.sad() % 2, "SAD comes in pairs under exact N:M");
@@ -140,16 +160,17 @@ class TrainingMethodsTest {
             }
             assertEquals(0, result.history().get(result.history().size() - 1).sadToFinal());
         }
-        TrainingResult dense = train(TrainingMethod.DENSE, 0, 0, 2, 1);
-        assertFalse(NetworkSnapshot.of(dense.network()).layers().get(0).sparse());
+        TrainingResult dense = train(new Dense(), 2, 1);
+        assertFalse(dense.network().snapshot().layers().get(0).sparse());
+        assertTrue(dense.network().sparseWeights().isEmpty());
         assertEquals(0, dense.history().get(1).sad());
     }
 
     @Test
     void trainingLearnsTheSyntheticTask() {
-        TrainingResult result = train(TrainingMethod.SR_STE, 2e-4, 0, 15, 2);
+        TrainingResult result = train(new SrSte(), 15, 2);
         TrainingData data = syntheticData(230, 30, 5);
-        float[] out = NetworkSnapshot.of(result.network()).toNetwork().predict(data.features(), data.rows());
+        float[] out = result.network().snapshot().toNetwork().predict(data.features(), data.rows());
         int correct = 0;
         for (int r = 0; r < data.rows(); r++) {
             int best = 0;
@@ -170,13 +191,14 @@ class TrainingMethodsTest {
         float[] w = {4f, -3f, 2f, 1f, /* row 2 */ 1f, 2f, -3f, 4f};
         float[] masked = new float[8];
         float[] grad = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
-        SparseWeights layer = new SparseWeights(new io.github.nmsparse.core.NMLayout(2, 4, NMPattern.parse("2:4")),
-                FloatBuffer.wrap(w), FloatBuffer.wrap(masked));
-        SparsityMethod srSte = TrainingMethod.SR_STE.create(new TrainingMethod.Settings(0.5, 0));
-        srSte.beforeStep(layer, new SparsityMethod.TrainingClock(0, 1));
+        SparseWeights layer = TestParameters.sparseWeights(new NMLayout(2, 4, NMPattern.parse("2:4")), w, masked);
+        SparsityMethod srSte = new SrSte(0.5);
+        srSte.beforeStep(List.of(layer), new SparsityMethod.TrainingClock(0, 1));
         assertArrayEquals(new float[] {4f, -3f, 0f, 0f, 0f, 0f, -3f, 4f}, masked);
-        Parameter parameter = new Parameter(FloatBuffer.wrap(w), FloatBuffer.wrap(grad), 2, 4, true, layer);
-        FusedUpdate.apply(List.of(parameter), new SgdMomentum(0, false, 0), srSte, 0.1f, 1);
+        Parameter parameter = TestParameters.parameter(w, grad, 2, true, layer, 0);
+        Sgd sgd = new Sgd(0, false, 0);
+        sgd.initialise(List.of(parameter));
+        FusedUpdate.apply(List.of(parameter), sgd, srSte, 0.1f, 1);
         // Refined gradient: {0.1, 0.2, 1.3, 0.9 | 1.0, 1.6, 0.7, 0.8}; w -= 0.1 g.
         assertArrayEquals(new float[] {3.99f, -3.02f, 1.87f, 0.91f, 0.9f, 1.84f, -3.07f, 3.92f}, w, 1e-6f);
         // The next step's W~ comes from the updated weights.
@@ -188,13 +210,14 @@ class TrainingMethodsTest {
     void steFlipsAreCountedWhenTheUpdateChangesTheMask() {
         float[] w = {1f, 0.9f, 0.1f, 0f};
         float[] masked = new float[4];
-        SparseWeights layer = new SparseWeights(new io.github.nmsparse.core.NMLayout(1, 4, NMPattern.parse("2:4")),
-                FloatBuffer.wrap(w), FloatBuffer.wrap(masked));
-        SparsityMethod ste = TrainingMethod.STE.create(new TrainingMethod.Settings(0, 0));
-        ste.beforeStep(layer, new SparsityMethod.TrainingClock(0, 1));
+        SparseWeights layer = TestParameters.sparseWeights(new NMLayout(1, 4, NMPattern.parse("2:4")), w, masked);
+        SparsityMethod ste = new Ste();
+        ste.beforeStep(List.of(layer), new SparsityMethod.TrainingClock(0, 1));
         float[] grad = {0f, 1f, -1f, 0f};
-        FusedUpdate.apply(List.of(new Parameter(FloatBuffer.wrap(w), FloatBuffer.wrap(grad), 1, 4, false, layer)),
-                new SgdMomentum(0, false, 0), ste, 1f, 1);
+        Parameter parameter = TestParameters.parameter(w, grad, 1, false, layer, 0);
+        Sgd sgd = new Sgd(0, false, 0);
+        sgd.initialise(List.of(parameter));
+        FusedUpdate.apply(List.of(parameter), sgd, ste, 1f, 1);
         assertArrayEquals(new float[] {1f, -0.1f, 1.1f, 0f}, w, 1e-6f);
         assertArrayEquals(new float[] {1f, 0f, 1.1f, 0f}, masked, 1e-6f);
         assertEquals(2, layer.takeFlips(), "weight 1 dropped, weight 2 revived");

@@ -107,7 +107,14 @@ class BadInputTest {
                     </component>
                     <component name="bad-value" type="io.github.nmsparse.tribuo.NMSparseTrainer">
                         <property name="outputAdapter" value="adapter"/>
+                        <property name="activation" value="SWISH"/>
+                    </component>
+                    <component name="unknown-method" type="io.github.nmsparse.tribuo.NMSparseTrainer">
+                        <property name="outputAdapter" value="adapter"/>
                         <property name="method" value="SR-STE"/>
+                    </component>
+                    <component name="bad-method-setting" type="io.github.nmsparse.engine.method.SrSte">
+                        <property name="lambdaW" value="-1"/>
                     </component>
                     <component name="not-a-number" type="io.github.nmsparse.tribuo.NMSparseTrainer">
                         <property name="outputAdapter" value="adapter"/>
@@ -117,7 +124,9 @@ class BadInputTest {
                 """);
         ConfigurationManager cm = new ConfigurationManager(config.toString());
         assertMessage(PropertyException.class, () -> cm.lookup("misspelled"), "misspelled", "lambdaw", "Unknown property");
-        assertMessage(PropertyException.class, () -> cm.lookup("bad-value"), "method", "SR-STE");
+        assertMessage(PropertyException.class, () -> cm.lookup("bad-value"), "activation", "SWISH");
+        assertMessage(PropertyException.class, () -> cm.lookup("unknown-method"), "SR-STE", "Failed to find component");
+        assertMessage(PropertyException.class, () -> cm.lookup("bad-method-setting"), "lambdaW must be a finite number >= 0, got -1.0");
         assertMessage(PropertyException.class, () -> cm.lookup("not-a-number"), "epochs", "ten");
     }
 }

@@ -3,9 +3,10 @@ package io.github.nmsparse.tribuo;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import io.github.nmsparse.engine.EpochRecord;
-import io.github.nmsparse.engine.NetworkSnapshot;
 import io.github.nmsparse.engine.TrainingDivergedException;
-import io.github.nmsparse.engine.TrainingMethod;
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.LayerWeights;
+import io.github.nmsparse.engine.optimizer.Sgd;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
@@ -43,7 +44,7 @@ class ClassificationTrainerTest {
     static void trainOnDigits() {
         train = ShippedData.digits("train");
         test = ShippedData.digits("test");
-        srSte = NMSparseTrainer.builder(new LabelAdapter()).pattern("2:4").method(TrainingMethod.SR_STE).build().train(train);
+        srSte = NMSparseTrainer.builder(new LabelAdapter()).pattern("2:4").method(new SrSte()).build().train(train);
     }
 
     private static NMSparseTrainer.Builder<Label> quick() {
@@ -54,9 +55,9 @@ class ClassificationTrainerTest {
     void srSte24OnDigitsReachesNinetyPercentWithEverySparseLayerNMValid() {
         LabelEvaluation evaluation = new LabelEvaluator().evaluate(srSte, test);
         assertTrue(evaluation.accuracy() >= 0.90, "test accuracy " + evaluation.accuracy());
-        List<NetworkSnapshot.LayerSnapshot> layers = srSte.snapshot().layers();
+        List<LayerWeights> layers = srSte.snapshot().layers();
         assertTrue(layers.get(0).sparse() && layers.get(1).sparse() && !layers.get(2).sparse());
-        for (NetworkSnapshot.LayerSnapshot layer : layers) {
+        for (LayerWeights layer : layers) {
             assertTrue(layer.validity().isValid());
         }
         assertEquals(0.5, layers.get(0).validity().density(), 1e-9, "64 inputs in full groups of 4 keep exactly half");
@@ -173,7 +174,7 @@ class ClassificationTrainerTest {
 
     @Test
     void divergenceIsReportedNotHidden() {
-        NMSparseTrainer<Label> wild = quick().optimizer(NMSparseTrainer.OptimizerType.SGD).learningRate(1e8)
+        NMSparseTrainer<Label> wild = quick().optimizer(new Sgd()).learningRate(1e8)
                 .featureScaling(FeatureScaling.NONE).build();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> wild.train(train));
         assertTrue(e.getMessage().contains("training diverged") && e.getMessage().contains("lower learning rate"), e.getMessage());
@@ -187,14 +188,14 @@ class ClassificationTrainerTest {
         assertMessage(() -> quick().hiddenSizes(16, 0).build(), "hiddenSizes");
         assertMessage(() -> quick().epochs(0).build(), "epochs");
         assertMessage(() -> quick().learningRate(-1).build(), "learningRate");
-        assertMessage(() -> quick().lambdaW(Double.NaN).build(), "lambdaW");
-        assertMessage(() -> quick().aspDenseFraction(1.5).build(), "aspDenseFraction");
+        assertMessage(() -> quick().method(new SrSte(Double.NaN)).build(), "lambdaW must be a finite number >= 0, got NaN");
+        assertMessage(() -> quick().method(new io.github.nmsparse.engine.method.Asp(1.5)).build(), "denseFraction must be in [0, 1), got 1.5");
         assertMessage(() -> quick().epochs(2).warmupEpochs(3).build(), "warmupEpochs");
-        assertMessage(() -> quick().hiddenSizes().build(), "hiddenSizes must hold at least one hidden width");
+        assertMessage(() -> quick().hiddenSizes().build(), "hiddenSizes must hold at least one hidden width when there are no blocks");
         assertMessage(() -> quick().activation(null).build(), "activation must be one of [RELU, TANH, GELU]");
-        assertMessage(() -> quick().method(null).build(), "method must be one of");
+        assertMessage(() -> quick().method(null).build(), "method must be a training method component");
         assertMessage(() -> quick().featureScaling(null).build(), "featureScaling must be one of");
-        assertMessage(() -> quick().optimizer(null).build(), "optimizer must be one of");
+        assertMessage(() -> quick().optimizer(null).build(), "optimizer must be an optimizer component");
     }
 
     @Test

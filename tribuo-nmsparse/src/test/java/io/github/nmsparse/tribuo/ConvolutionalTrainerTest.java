@@ -1,8 +1,8 @@
 package io.github.nmsparse.tribuo;
 
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
-import io.github.nmsparse.engine.ConvSpec;
 import io.github.nmsparse.engine.EpochRecord;
+import io.github.nmsparse.engine.network.Shape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
@@ -38,8 +38,8 @@ class ConvolutionalTrainerTest {
     void anSrSteCnnLearnsTheDigitsWithEveryConvolutionNMValid() {
         double accuracy = new LabelEvaluator().evaluate(cnn, ShippedData.digits("test")).accuracy();
         assertTrue(accuracy >= 0.9, "test accuracy " + accuracy);
-        assertEquals(List.of(new ConvSpec(8, 3, 1, 1, 2)), cnn.snapshot().convolutions());
-        assertEquals(List.of(1, 8, 8), cnn.snapshot().inputShape());
+        assertEquals("conv 8x3p1, relu, maxpool 2, flatten, dense 32, relu, dense 10", cnn.snapshot().describe());
+        assertEquals(new Shape(1, 8, 8), cnn.snapshot().input());
         var layers = SparsityProvenance.layers(cnn.getProvenance());
         assertEquals("8x9", layers.get(0).get("shape"), "3x3 kernel over 1 channel");
         layers.stream().filter(l -> (Boolean) l.get("sparse")).forEach(l -> assertEquals(true, l.get("nmValid"), l.toString()));
@@ -53,7 +53,7 @@ class ConvolutionalTrainerTest {
     void saveThenLoadKeepsPredictions() throws Exception {
         NMSparseModel<?> loaded = NMSparseModel.deserializeFromProto(cnn.serialize().getVersion(), cnn.serialize().getClassName(),
                 cnn.serialize().getSerializedData());
-        assertEquals(cnn.snapshot().convolutions(), loaded.snapshot().convolutions());
+        assertEquals(cnn.snapshot().describe(), loaded.snapshot().describe());
         @SuppressWarnings("unchecked")
         Model<Label> typed = (Model<Label>) loaded;
         List<Prediction<Label>> before = cnn.predict(ShippedData.digits("test"));
@@ -113,6 +113,27 @@ class ConvolutionalTrainerTest {
         assertEquals(15, columns[features.getID("f16")]);
     }
 
+    /** The engine holds images channels-last: pixel (c, h, w) of a C-channel image is column (h * W + w) * C + c. */
+    @Test
+    void channelsArePlacedChannelsLast() {
+        org.tribuo.MutableDataset<Label> data = new org.tribuo.MutableDataset<>(
+                new org.tribuo.provenance.SimpleDataSourceProvenance("two channels", new org.tribuo.classification.LabelFactory()),
+                new org.tribuo.classification.LabelFactory());
+        String[] names = new String[32];
+        double[] values = new double[32];
+        for (int i = 0; i < 32; i++) {
+            names[i] = "f" + (i + 1);
+            values[i] = 1;
+        }
+        data.add(new org.tribuo.impl.ArrayExample<>(new Label("a"), names, values));
+        ImmutableFeatureMap features = data.getFeatureIDMap();
+        int[] columns = ImageFeatures.columns(features, new int[] {2, 4, 4});
+        assertEquals(0, columns[features.getID("f1")], "channel 0, pixel (0, 0)");
+        assertEquals(1, columns[features.getID("f17")], "channel 1, pixel (0, 0)");
+        assertEquals(2, columns[features.getID("f2")], "channel 0, pixel (0, 1)");
+        assertEquals(31, columns[features.getID("f32")], "channel 1, pixel (3, 3)");
+    }
+
     @Test
     void featuresThatDoNotFitTheShapeAreRefusedWithHowToNameThem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
@@ -125,8 +146,8 @@ class ConvolutionalTrainerTest {
         PropertyException shape = assertThrows(PropertyException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
                 .convolutions(new int[] {1, 8}, "8x3").build());
         assertTrue(shape.getMessage().contains("inputShape"), shape.getMessage());
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
-                .convolutions(new int[] {1, 8, 8}, "8x9").hiddenSizes(8).epochs(1).build().train(ShippedData.digits("train")));
-        assertTrue(tooBig.getMessage().contains("does not fit an input of 1x8x8"), tooBig.getMessage());
+        PropertyException tooBig = assertThrows(PropertyException.class, () -> NMSparseTrainer.builder(new LabelAdapter())
+                .convolutions(new int[] {1, 8, 8}, "8x9").hiddenSizes(8).epochs(1).build());
+        assertTrue(tooBig.getMessage().contains("convolutions: block 1 (conv 8x9) does not fit its input 1x8x8"), tooBig.getMessage());
     }
 }

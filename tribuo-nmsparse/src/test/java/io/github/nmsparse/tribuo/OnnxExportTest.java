@@ -6,8 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMValidity;
-import io.github.nmsparse.engine.Activation;
-import io.github.nmsparse.engine.NetworkSnapshot;
+import io.github.nmsparse.engine.network.Activation;
+import io.github.nmsparse.engine.network.LayerWeights;
+import io.github.nmsparse.engine.network.NetworkSnapshot;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -110,6 +111,25 @@ class OnnxExportTest {
                 (m, id) -> m.getOutputIDInfo().getOutput(id).getLabel());
     }
 
+    /**
+     * A residual network exports as Conv, Add for the shortcuts (identity and a 1x1 projection), AveragePool,
+     * GlobalAveragePool and a batch normalization that no layer precedes (as Sub, Mul and Add); ONNX Runtime computes
+     * what the Java model does.
+     */
+    @Test
+    void aResidualNetworkAgreesWithOnnxRuntime() throws Exception {
+        NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter()).blocks(new int[] {1, 8, 8}, "conv 8x3p1, bn, relu",
+                        "residual(conv 8x3p1, bn, relu, conv 8x3p1, bn), relu", "residual(conv 16x3s2p1, bn, relu, conv 16x3p1, bn), relu",
+                        "avgpool 2, bn, gap").hiddenSizes().featureScaling(FeatureScaling.STANDARDIZE).epochs(2).batchSize(64)
+                .build().train(ShippedData.digits("train"));
+        assertAgrees(model, ShippedData.digits("test"), 1e-5, (p, name) -> p.getOutputScores().get(name).getScore(),
+                (m, id) -> m.getOutputIDInfo().getOutput(id).getLabel());
+        List<String> operators = model.exportONNXModel("io.github.nmsparse.test", 1).getGraph().getNodeList().stream()
+                .map(OnnxMl.NodeProto::getOpType).toList();
+        assertTrue(operators.containsAll(List.of("Conv", "Add", "AveragePool", "GlobalAveragePool", "Relu", "Gemm")), operators.toString());
+        assertEquals(6, operators.stream().filter("Conv"::equals).count(), "five convolutions and the projection: " + operators);
+    }
+
     @Test
     void regressionAgreesWithOnnxRuntime() throws Exception {
         NMSparseModel<Regressor> model = NMSparseTrainer.builder(new RegressorAdapter()).hiddenSizes(32, 16).epochs(10)
@@ -133,15 +153,15 @@ class OnnxExportTest {
         NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter()).hiddenSizes(64, 32).epochs(2)
                 .build().train(ShippedData.digits("train"));
         OnnxMl.ModelProto proto = model.exportONNXModel("io.github.nmsparse.test", 1);
-        List<NetworkSnapshot.LayerSnapshot> layers = model.snapshot().layers();
+        List<LayerWeights> layers = model.snapshot().layers();
         for (int i = 0; i < layers.size(); i++) {
-            String name = OnnxGraph.weightName(i);
+            String name = NetworkSnapshot.onnxWeightName(i);
             // ONNXContext makes names unique by adding a suffix.
             List<OnnxMl.TensorProto> found = proto.getGraph().getInitializerList().stream()
                     .filter(t -> t.getName().startsWith(name)).toList();
             assertEquals(1, found.size(), "initializers named " + name);
             OnnxMl.TensorProto tensor = found.get(0);
-            NetworkSnapshot.LayerSnapshot layer = layers.get(i);
+            LayerWeights layer = layers.get(i);
             assertEquals(List.of((long) layer.outputs(), (long) layer.inputs()), tensor.getDimsList());
             FloatBuffer values = ByteBuffer.wrap(tensor.getRawData().toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             assertEquals(layer.outputs() * layer.inputs(), values.remaining());

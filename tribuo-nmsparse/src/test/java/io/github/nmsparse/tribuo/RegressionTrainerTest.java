@@ -1,6 +1,7 @@
 package io.github.nmsparse.tribuo;
 
-import io.github.nmsparse.engine.TrainingMethod;
+import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.optimizer.AdamW;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -16,9 +17,9 @@ class RegressionTrainerTest {
     void srSteRegressionOnDiabetesBeatsPredictingTheMean() {
         Dataset<Regressor> train = ShippedData.diabetes("train");
         Dataset<Regressor> test = ShippedData.diabetes("test");
-        NMSparseModel<Regressor> model = NMSparseTrainer.builder(new RegressorAdapter()).method(TrainingMethod.SR_STE)
+        NMSparseModel<Regressor> model = NMSparseTrainer.builder(new RegressorAdapter()).method(new SrSte())
                 .pattern("2:4").featureScaling(FeatureScaling.STANDARDIZE).hiddenSizes(64, 32).batchSize(32).epochs(60)
-                .learningRate(1e-3).weightDecay(1e-2).build().train(train);
+                .learningRate(1e-3).optimizer(new AdamW(1e-2)).build().train(train);
         RegressionEvaluation evaluation = new RegressionEvaluator().evaluate(model, test);
         Regressor dimension = test.getOutputInfo().getDomain().iterator().next();
         double rmse = evaluation.rmse(dimension);

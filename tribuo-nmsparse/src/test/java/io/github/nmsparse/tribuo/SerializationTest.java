@@ -2,6 +2,7 @@ package io.github.nmsparse.tribuo;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
+import io.github.nmsparse.tribuo.protos.BlockProto;
 import io.github.nmsparse.tribuo.protos.LayerProto;
 import io.github.nmsparse.tribuo.protos.NMSparseModelProto;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,9 +94,11 @@ class SerializationTest {
         double ratio = (double) wide.serialize().getSerializedSize() / wide.serializeDense().getSerializedSize();
         assertTrue(ratio <= 0.56, "a 2:4 model file over the same network stored dense: " + ratio);
         NMSparseModelProto proto = unpack(classifier.serialize());
-        assertEquals(0, proto.getLayers(0).getDenseWeightsCount());
-        assertEquals(64 * 16 * 2, proto.getLayers(0).getKeptValuesCount(), "64 rows, 16 groups, 2 slots each");
-        assertEquals(10 * 32, proto.getLayers(2).getDenseWeightsCount(), "the dense output layer stays dense");
+        assertEquals(List.of("dense 64", "relu", "dense 32", "relu", "dense 10"),
+                proto.getBlocksList().stream().map(BlockProto::getSpec).toList(), "the network as blocks");
+        assertEquals(0, proto.getBlocks(0).getLayer().getDenseWeightsCount());
+        assertEquals(64 * 16 * 2, proto.getBlocks(0).getLayer().getKeptValuesCount(), "64 rows, 16 groups, 2 slots each");
+        assertEquals(10 * 32, proto.getBlocks(4).getLayer().getDenseWeightsCount(), "the dense output layer stays dense");
     }
 
     @Test
@@ -170,59 +173,84 @@ class SerializationTest {
     @Test
     void aFutureVersionIsRefused() {
         assertRefused(classifier.serialize().toBuilder().setVersion(ModelFormat.CURRENT_VERSION + 1).build(),
-                "version 1 is not supported");
+                "version " + (ModelFormat.CURRENT_VERSION + 1) + " is not supported");
+    }
+
+    /** @return the model with one block's layer changed */
+    private static ModelProto layer(int block, UnaryOperator<LayerProto.Builder> change) {
+        return tampered(b -> b.setBlocks(block, b.getBlocks(block).toBuilder().setLayer(change.apply(b.getBlocks(block).getLayer().toBuilder()))));
     }
 
     @Test
     void valueCountsMustMatchTheShape() {
-        assertRefused(tampered(b -> {
-            List<Float> values = b.getLayers(0).getKeptValuesList();
-            return b.setLayers(0, b.getLayers(0).toBuilder().clearKeptValues().addAllKeptValues(values.subList(1, values.size())));
+        assertRefused(layer(0, l -> {
+            List<Float> values = l.getKeptValuesList();
+            return l.clearKeptValues().addAllKeptValues(values.subList(1, values.size()));
         }), "needs 2048 values, got 2047");
-        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setOutputs(65))), "64 biases for 65 outputs");
-        assertRefused(tampered(b -> b.setLayers(1, b.getLayers(1).toBuilder().setInputs(63))), "layer 1 takes 63 inputs, but 64 reach it");
-        assertRefused(tampered(b -> b.setLayers(2, b.getLayers(2).toBuilder().addDenseWeights(1f))), "holds 321 weights");
-        assertRefused(tampered(b -> b.setLayers(1, b.getLayers(1).toBuilder().addBiases(0f))), "33 biases for 32 outputs");
+        assertRefused(layer(0, l -> l.setOutputs(65)), "64 biases for 65 outputs");
+        assertRefused(layer(2, l -> l.setInputs(63)), "block 3 ('dense 32'): row 6, group 15: in-group index 3 is outside the group");
+        assertRefused(layer(4, l -> l.addDenseWeights(1f)), "holds 321 weights");
+        assertRefused(layer(2, l -> l.addBiases(0f)), "33 biases for 32 outputs");
         assertRefused(tampered(b -> {
             List<Float> scale = b.getFeatureScaleList();
             return b.clearFeatureScale().addAllFeatureScale(scale.subList(1, scale.size()));
         }), "scaling for 64 and 63");
+        assertRefused(tampered(b -> b.setBlocks(1, b.getBlocks(1).toBuilder().setLayer(b.getBlocks(0).getLayer()))),
+                "block 2: block 'relu' holds no weights");
+        assertRefused(tampered(b -> b.removeBlocks(2)), "block 4: block 'dense 10' needs a 10x64 weight matrix, got 10x32");
+        assertRefused(tampered(b -> b.setBlocks(4, b.getBlocks(4).toBuilder().setSpec("dense 11"))),
+                "block 5: block 'dense 11' needs a 11x32 weight matrix, got 10x32");
+        assertRefused(tampered(b -> b.setBlocks(1, b.getBlocks(1).toBuilder().setSpec("softmax"))), "'softmax' is not a block");
+        assertRefused(tampered(b -> b.clearInputShape().addInputShape(64)), "the network's input shape must be channels, height and width");
+        assertRefused(tampered(b -> b.setInputShape(0, 65)), "block 1: block 'dense 64' needs a 64x65 weight matrix, got 64x64");
     }
 
     @Test
     void indicesOutsideTheirGroupAreRefused() {
-        assertRefused(tampered(b -> {
-            LayerProto.Builder layer = b.getLayers(0).toBuilder();
+        assertRefused(layer(0, l -> {
             // Two 2-bit positions per group: make the first group's slots 3 and 3, out of order.
-            layer.setPackedIndices(0, layer.getPackedIndices(0) | 0b1111L);
-            return b.setLayers(0, layer);
+            return l.setPackedIndices(0, l.getPackedIndices(0) | 0b1111L);
         }), "out of order");
     }
 
     @Test
     void moreThanNKeptPerGroupIsRefused() {
-        assertRefused(tampered(b -> {
-            LayerProto.Builder layer = b.getLayers(0).toBuilder().clearKeptValues().clearPackedIndices();
+        assertRefused(layer(0, l -> {
+            l.clearKeptValues().clearPackedIndices();
             for (int i = 0; i < 64 * 64; i++) {
-                layer.addDenseWeights(1f);
+                l.addDenseWeights(1f);
             }
-            return b.setLayers(0, layer);
+            return l;
         }), "claims 2:4 but 1024 of its groups hold more than 2 non-zeros");
     }
 
     @Test
     void absurdDeclaredSizesAreRefusedBeforeAllocating() {
-        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setOutputs(1 << 30))), "impossible shape");
-        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setInputs(-5))), "takes -5 inputs");
+        assertRefused(layer(0, l -> l.setOutputs(1 << 30)), "impossible shape");
+        assertRefused(layer(0, l -> l.setInputs(-5)), "impossible shape");
+        assertRefused(tampered(b -> {
+            BlockProto.Builder deep = BlockProto.newBuilder().setSpec("relu");
+            for (int i = 0; i < 5000; i++) {
+                b.addBlocks(BlockProto.newBuilder().setSpec("relu"));
+            }
+            return b.addBlocks(deep);
+        }), "more than 4096 blocks");
     }
 
     @Test
     void badPatternsAdaptersAndValuesAreRefused() {
-        assertRefused(tampered(b -> b.setLayers(0, b.getLayers(0).toBuilder().setN(5))), "N must be less than M");
+        assertRefused(layer(0, l -> l.setN(5)), "N must be less than M");
         assertRefused(tampered(b -> b.setOutputAdapter("java.lang.Runtime")), "is not an OutputAdapter");
         assertRefused(tampered(b -> b.setOutputAdapter(RegressorAdapter.class.getName())), "does not fit the model's outputs");
-        assertRefused(tampered(b -> b.setActivation("SWISH")), "unknown activation 'SWISH'");
-        assertRefused(tampered(b -> b.setLayers(2, b.getLayers(2).toBuilder().setDenseWeights(0, Float.NaN))), "non-finite");
+        assertRefused(layer(4, l -> l.setDenseWeights(0, Float.NaN)), "non-finite");
         assertRefused(tampered(b -> b.setMetadata(ByteString.copyFromUtf8("garbage"))), "the metadata is not valid gzip data");
+    }
+
+    @Test
+    void aVersion0FileWithAnUnknownActivationIsRefused() throws Exception {
+        ModelProto golden = ModelProto.parseFrom(Files.readAllBytes(Path.of("tribuo-nmsparse/src/test/resources/golden/digits-sr-ste-2-4.model")));
+        NMSparseModelProto proto = unpack(golden);
+        ModelProto changed = golden.toBuilder().setSerializedData(Any.pack(proto.toBuilder().setActivation("SWISH").build())).build();
+        assertRefused(changed, "unknown activation 'SWISH'");
     }
 }

@@ -1,0 +1,80 @@
+package io.github.nmsparse.engine.method;
+
+import io.github.nmsparse.engine.network.SparseWeights;
+import io.github.nmsparse.engine.state.RunComponent;
+import io.github.nmsparse.engine.state.StateInput;
+import io.github.nmsparse.engine.state.StateOutput;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A way of training N:M-sparse layers, in the spirit of torch.ao.pruning's sparsifiers, and a configurable component
+ * the way Tribuo's optimisers are: its settings are {@code @Config} fields, and each training run uses a
+ * {@link #copy()} whose run state (if it keeps any) is saved in checkpoints through {@link #save}/{@link #restore}.
+ * For every training step the trainer calls, in this order:
+ * <ol>
+ *   <li>{@link #beforeStep}, with every sparse layer: set up what the forward pass reads;</li>
+ *   <li>(forward and backward passes: each sparse layer's gradient is dLoss/dW~)</li>
+ *   <li>for every row of every sparse layer, in one fused pass over the weights: {@link #refineGradientRow}
+ *       (turn dLoss/dW~ into the gradient the optimizer applies to the master weights W), the optimizer's update
+ *       of the row, then {@link #afterUpdateRow} (update the mask and write the row of W~ for the next step).</li>
+ * </ol>
+ * The row hooks may run on several threads at once, for different rows.
+ *
+ * <p>A new method is one class implementing this, plus one line where the experiment layer lists methods.
+ */
+public interface SparsityMethod extends RunComponent {
+
+    /** @return whether layers chosen for sparsity carry a mask at all (false only for dense training) */
+    default boolean masksLayers() {
+        return true;
+    }
+
+    /**
+     * @param layers every sparse layer, input side first
+     * @param clock  where training stands
+     */
+    void beforeStep(List<SparseWeights> layers, TrainingClock clock);
+
+    /**
+     * @param layer    a sparse layer
+     * @param row      the row
+     * @param weights  the row of W before the update
+     * @param gradient the row's dLoss/dW~, to refine in place
+     * @param scratch  a row-sized array free for use
+     */
+    default void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient, float[] scratch) {
+    }
+
+    /**
+     * @param layer   a sparse layer
+     * @param row     the row
+     * @param weights the row of W just updated by the optimizer; it may be changed in place
+     * @param scratch a row-sized array free for use
+     */
+    void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch);
+
+    /** @return a new instance with this one's settings and a fresh run state, for one training run */
+    default SparsityMethod copy() {
+        return (SparsityMethod) freshCopy();
+    }
+
+    /** A method keeps no run state unless it says so. */
+    @Override
+    default void save(StateOutput out) throws IOException {
+    }
+
+    @Override
+    default void restore(StateInput in) throws IOException {
+    }
+
+    /**
+     * Where a training run stands.
+     *
+     * @param epoch  the current epoch, from 0
+     * @param epochs the number of epochs
+     */
+    record TrainingClock(int epoch, int epochs) {
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.nmsparse.engine.method;
+
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.SparseWeights;
+
+import java.util.List;
+
+/**
+ * STE, the straight-through estimator: the N:M mask is recomputed from the dense weights at every step, the
+ * forward pass uses W~ = W * E, and dLoss/dW~ reaches the dense weights unchanged.
+ */
+public class Ste implements SparsityMethod {
+
+    /** STE has no settings. */
+    public Ste() {
+    }
+
+    /** Only the first step computes the whole mask; after that each update refreshes it row by row. */
+    @Override
+    public void beforeStep(List<SparseWeights> layers, TrainingClock clock) {
+        for (SparseWeights layer : layers) {
+            if (!layer.isActive()) {
+                layer.refreshMask();
+            }
+        }
+    }
+
+    @Override
+    public void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch) {
+        layer.refreshRow(row, weights, scratch);
+    }
+
+    @Override
+    public ConfiguredObjectProvenance getProvenance() {
+        return new ConfiguredObjectProvenanceImpl(this, "method");
+    }
+
+}

@@ -1,0 +1,270 @@
+package io.github.nmsparse.engine.network;
+
+import io.github.nmsparse.engine.state.NamedState;
+import io.github.nmsparse.engine.state.StateInput;
+import io.github.nmsparse.engine.state.StateOutput;
+import io.github.nmsparse.engine.state.TrainingState;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code bn}: batch normalization of each channel, {@code y = gamma * (x - mean) / sqrt(var + eps) + beta}, over
+ * examples and positions: with the batch's statistics while training, which also update running averages (saved in
+ * checkpoints), and with those running averages for prediction. Right after a convolution or dense layer it folds
+ * into that layer's weights and biases for prediction: each output row is scaled, so its N:M zeros stay zeros.
+ */
+final class BatchNormBlock extends Block {
+
+    static final float EPSILON = 1e-5f;
+    /** The weight of each batch in the running averages, as in PyTorch. */
+    static final float MOMENTUM = 0.1f;
+
+    /** The block has no settings. */
+    record Spec() implements BlockSpec {
+
+        static Spec parse(String arguments) {
+            if (!arguments.isBlank()) {
+                throw new IllegalArgumentException("'bn' takes no settings, got '" + arguments.trim() + "'");
+            }
+            return new Spec();
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return input;
+        }
+
+        @Override
+        public Block build(Shape input, Init init) {
+            return new BatchNormBlock(input);
+        }
+
+        @Override
+        public void check(Shape input, BlockSnapshot snapshot) {
+            int c = input.channels();
+            WeightsCheck.require(snapshot, 0, 0, Map.of("gamma", c, "beta", c, "mean", c, "variance", c));
+        }
+
+        @Override
+        public Block restore(Shape input, BlockSnapshot snapshot) {
+            check(input, snapshot);
+            BatchNormBlock block = new BatchNormBlock(input);
+            block.copyIn(snapshot);
+            return block;
+        }
+
+        @Override
+        public <N> N writeOnnx(OnnxExport<N> out, N x, Shape input, BlockSnapshot snapshot) {
+            float[] gamma = snapshot.vector("gamma");
+            float[] variance = snapshot.vector("variance");
+            float[] scale = new float[gamma.length];
+            for (int c = 0; c < scale.length; c++) {
+                scale[c] = gamma[c] / (float) Math.sqrt(variance[c] + EPSILON);
+            }
+            N centred = out.op("Sub", List.of(x, out.perChannel(snapshot.vector("mean"), input)));
+            N scaled = out.op("Mul", List.of(centred, out.perChannel(scale, input)));
+            return out.op("Add", List.of(scaled, out.perChannel(snapshot.vector("beta"), input)));
+        }
+
+        @Override
+        public String toString() {
+            return "bn";
+        }
+    }
+
+    private final int channels;
+    private final float[] gamma;
+    private final float[] beta;
+    private final float[] gammaGradient;
+    private final float[] betaGradient;
+    private final float[] runningMean;
+    private final float[] runningVariance;
+    private final List<Parameter> parameters;
+
+    private BatchNormBlock(Shape input) {
+        super(input, input);
+        this.channels = input.channels();
+        this.gamma = new float[channels];
+        this.beta = new float[channels];
+        this.gammaGradient = new float[channels];
+        this.betaGradient = new float[channels];
+        this.runningMean = new float[channels];
+        this.runningVariance = new float[channels];
+        Arrays.fill(gamma, 1f);
+        Arrays.fill(runningVariance, 1f);
+        this.parameters = List.of(new Parameter(FloatBuffer.wrap(gamma), FloatBuffer.wrap(gammaGradient), 1, channels, false, null),
+                new Parameter(FloatBuffer.wrap(beta), FloatBuffer.wrap(betaGradient), 1, channels, false, null));
+    }
+
+    private void copyIn(BlockSnapshot snapshot) {
+        System.arraycopy(snapshot.vector("gamma"), 0, gamma, 0, channels);
+        System.arraycopy(snapshot.vector("beta"), 0, beta, 0, channels);
+        System.arraycopy(snapshot.vector("mean"), 0, runningMean, 0, channels);
+        System.arraycopy(snapshot.vector("variance"), 0, runningVariance, 0, channels);
+    }
+
+    /** The batch's output; for training the normalized values, 1 / std per channel, and dLoss/d(input). */
+    private static final class Buffers {
+        final Tensor y;
+        final float[] normalized;
+        final float[] inverseStd;
+        Tensor dx;
+
+        Buffers(int rows, Shape shape, boolean training) {
+            this.y = new Tensor(rows, shape);
+            this.normalized = training ? new float[rows * shape.size()] : null;
+            this.inverseStd = new float[shape.channels()];
+        }
+    }
+
+    @Override
+    Object buffers(int rows, boolean training) {
+        return new Buffers(rows, input, training);
+    }
+
+    @Override
+    Tensor forward(Tensor x, Object buffers, boolean training) {
+        Buffers b = (Buffers) buffers;
+        int positions = x.rows * input.positions();
+        if (training) {
+            forwardTraining(x.readHeap(), b.normalized, b.y.writeHeap(), b.inverseStd, positions);
+        } else {
+            forwardInference(x.readHeap(), b.y.writeHeap(), positions);
+        }
+        return b.y;
+    }
+
+    /** Normalizes with the batch's statistics and updates the running averages. */
+    private void forwardTraining(float[] z, float[] normalized, float[] y, float[] inverseStd, int positions) {
+        double[] sum = new double[channels];
+        double[] sumSquares = new double[channels];
+        for (int p = 0; p < positions * channels; p += channels) {
+            for (int c = 0; c < channels; c++) {
+                double v = z[p + c];
+                sum[c] += v;
+                sumSquares[c] += v * v;
+            }
+        }
+        float[] mean = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double m = sum[c] / positions;
+            double variance = Math.max(0, sumSquares[c] / positions - m * m);
+            mean[c] = (float) m;
+            inverseStd[c] = (float) (1 / Math.sqrt(variance + EPSILON));
+            double unbiased = positions > 1 ? variance * positions / (positions - 1) : variance;
+            runningMean[c] = (1 - MOMENTUM) * runningMean[c] + MOMENTUM * (float) m;
+            runningVariance[c] = (1 - MOMENTUM) * runningVariance[c] + MOMENTUM * (float) unbiased;
+        }
+        for (int p = 0; p < positions * channels; p += channels) {
+            for (int c = 0; c < channels; c++) {
+                float n = (z[p + c] - mean[c]) * inverseStd[c];
+                normalized[p + c] = n;
+                y[p + c] = gamma[c] * n + beta[c];
+            }
+        }
+    }
+
+    /** Normalizes with the running averages. */
+    private void forwardInference(float[] z, float[] y, int positions) {
+        for (int p = 0; p < positions * channels; p += channels) {
+            for (int c = 0; c < channels; c++) {
+                y[p + c] = gamma[c] * (z[p + c] - runningMean[c]) / (float) Math.sqrt(runningVariance[c] + EPSILON) + beta[c];
+            }
+        }
+    }
+
+    @Override
+    Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
+        Buffers b = (Buffers) buffers;
+        int positions = dy.rows * input.positions();
+        float[] gradient = dy.readHeap();
+        float[] normalized = b.normalized;
+        float[] inverseStd = b.inverseStd;
+        double[] sumGradient = new double[channels];
+        double[] sumGradientNormalized = new double[channels];
+        for (int p = 0; p < positions * channels; p += channels) {
+            for (int c = 0; c < channels; c++) {
+                sumGradient[c] += gradient[p + c];
+                sumGradientNormalized[c] += gradient[p + c] * normalized[p + c];
+            }
+        }
+        for (int c = 0; c < channels; c++) {
+            betaGradient[c] = (float) sumGradient[c];
+            gammaGradient[c] = (float) sumGradientNormalized[c];
+        }
+        if (!inputGradient) {
+            return null;
+        }
+        if (b.dx == null) {
+            b.dx = new Tensor(dy.rows, input);
+        }
+        float[] dx = b.dx.writeHeap();
+        for (int p = 0; p < positions * channels; p += channels) {
+            for (int c = 0; c < channels; c++) {
+                double dNormalized = gradient[p + c] * gamma[c];
+                double meanDNormalized = sumGradient[c] * gamma[c] / positions;
+                double meanDNormalizedTimesNormalized = sumGradientNormalized[c] * gamma[c] / positions;
+                dx[p + c] = (float) (inverseStd[c] * (dNormalized - meanDNormalized - normalized[p + c] * meanDNormalizedTimesNormalized));
+            }
+        }
+        return b.dx;
+    }
+
+    /**
+     * Folds the running normalization into the layer before it: row c of the weights is scaled by gamma / std, so
+     * zeros stay zeros and N:M patterns hold.
+     *
+     * @param layer the preceding convolution's or dense layer's prediction weights, one row per channel
+     * @return the folded weights
+     */
+    LayerWeights fold(LayerWeights layer) {
+        float[] weights = layer.weights();
+        float[] bias = layer.biases();
+        int cols = weights.length / channels;
+        for (int c = 0; c < channels; c++) {
+            float scale = gamma[c] / (float) Math.sqrt(runningVariance[c] + EPSILON);
+            for (int i = c * cols; i < (c + 1) * cols; i++) {
+                weights[i] *= scale;
+            }
+            bias[c] = (bias[c] - runningMean[c]) * scale + beta[c];
+        }
+        return new LayerWeights(layer.inputs(), layer.outputs(), weights, bias, layer.pattern());
+    }
+
+    @Override
+    List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    List<NamedState> states() {
+        return List.of(new NamedState("batch normalization running statistics (" + channels + " channels)", new TrainingState() {
+            @Override
+            public void save(StateOutput out) throws IOException {
+                out.writeFloats(runningMean);
+                out.writeFloats(runningVariance);
+            }
+
+            @Override
+            public void restore(StateInput in) throws IOException {
+                in.readFloats(runningMean, "the running means");
+                in.readFloats(runningVariance, "the running variances");
+            }
+        }));
+    }
+
+    @Override
+    BlockSnapshot snapshot() {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        values.put("gamma", gamma);
+        values.put("beta", beta);
+        values.put("mean", runningMean);
+        values.put("variance", runningVariance);
+        return new BlockSnapshot("bn", null, values, List.of());
+    }
+}

@@ -1,0 +1,274 @@
+package io.github.nmsparse.engine.network;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code conv CxK[sS][pP]}: a square convolution to C channels with a KxK kernel, stride S (default 1) and zero
+ * padding P (default 0), plus a bias per channel; N:M-sparse under a masking method unless followed by {@code dense}.
+ * It runs as one GEMM over image patches (im2col, on ND4J). Its weights are laid out {@code [out][kh][kw][in]}, so
+ * each output channel's row runs over kernel positions and, fastest, input channels: N:M groups of M consecutive
+ * weights lie along the input channels (SPEC section 1), and a layer with fewer input channels than M (the first)
+ * has groups that run on across kernel positions. Images are channels-last ({@code [batch][h][w][c]}).
+ */
+final class ConvBlock extends Block {
+
+    private static final Pattern TEXT = Pattern.compile("(\\d{1,6})x(\\d{1,3})(?:s(\\d{1,3}))?(?:p(\\d{1,3}))?(\\s+dense)?");
+
+    /**
+     * @param channels output channels
+     * @param kernel   kernel height and width
+     * @param stride   stride
+     * @param padding  zero padding on each side
+     * @param sparse   whether the layer is one of those trained N:M
+     */
+    record Spec(int channels, int kernel, int stride, int padding, boolean sparse) implements BlockSpec {
+
+        Spec {
+            if (channels < 1 || kernel < 1 || stride < 1 || padding < 0) {
+                throw new IllegalArgumentException("a convolution needs channels, kernel and stride of at least 1 and padding of at "
+                        + "least 0, got " + channels + " channels, kernel " + kernel + ", stride " + stride + ", padding " + padding);
+            }
+            if (padding >= kernel) {
+                throw new IllegalArgumentException("padding " + padding + " is not smaller than the kernel " + kernel);
+            }
+        }
+
+        /** Reads {@code CxK[sS][pP][ dense]}, e.g. {@code 32x3s2p1}. */
+        static Spec parse(String arguments) {
+            Matcher m = TEXT.matcher(arguments.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("'conv " + arguments.trim() + "' is not of the form 'conv CxK[sS][pP]', e.g. conv 32x3s2p1");
+            }
+            return new Spec(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3) == null ? 1 : Integer.parseInt(m.group(3)),
+                    m.group(4) == null ? 0 : Integer.parseInt(m.group(4)), m.group(5) == null);
+        }
+
+        /**
+         * @param input the input's height (or width)
+         * @return the output's height (or width); 0 when the kernel is larger than the padded input
+         */
+        int convolvedSize(int input) {
+            return input + 2 * padding < kernel ? 0 : (input + 2 * padding - kernel) / stride + 1;
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            int height = convolvedSize(input.height());
+            int width = convolvedSize(input.width());
+            if (height < 1 || width < 1) {
+                throw new IllegalArgumentException("a " + kernel + "x" + kernel + " kernel with padding " + padding
+                        + " does not fit an input of " + input);
+            }
+            return new Shape(channels, height, width);
+        }
+
+        @Override
+        public Block build(Shape input, Init init) {
+            int fanIn = kernel * kernel * input.channels();
+            return new ConvBlock(this, input, new Layer(fanIn, channels, init.weights(fanIn, channels), new float[channels], init.patternFor(sparse)));
+        }
+
+        @Override
+        public void check(Shape input, BlockSnapshot snapshot) {
+            outputShape(input);
+            WeightsCheck.require(snapshot, kernel * kernel * input.channels(), channels, Map.of());
+        }
+
+        @Override
+        public Block restore(Shape input, BlockSnapshot snapshot) {
+            check(input, snapshot);
+            LayerWeights weights = snapshot.weights();
+            return new ConvBlock(this, input, new Layer(weights.inputs(), weights.outputs(), weights.weights(), weights.biases(), null));
+        }
+
+        @Override
+        public <N> N writeOnnx(OnnxExport<N> out, N x, Shape input, BlockSnapshot snapshot) {
+            LayerWeights layer = snapshot.weights();
+            float[] weights = layer.weights();
+            int in = input.channels();
+            // The engine's [out][kh][kw][in] as ONNX's [out][in][kh][kw].
+            float[] oihw = new float[weights.length];
+            for (int o = 0; o < channels; o++) {
+                for (int kh = 0; kh < kernel; kh++) {
+                    for (int kw = 0; kw < kernel; kw++) {
+                        for (int c = 0; c < in; c++) {
+                            oihw[((o * in + c) * kernel + kh) * kernel + kw] = weights[((o * kernel + kh) * kernel + kw) * in + c];
+                        }
+                    }
+                }
+            }
+            int index = out.nextLayer();
+            N w = out.floats(OnnxExport.weightName(index), List.of(channels, in, kernel, kernel), oihw);
+            N b = out.floats("layer" + index + "_bias", List.of(channels), layer.biases());
+            return out.op("Conv", List.of(x, w, b), Map.of("kernel_shape", new int[] {kernel, kernel}, "strides", new int[] {stride, stride},
+                    "pads", new int[] {padding, padding, padding, padding}));
+        }
+
+        @Override
+        public String toString() {
+            return "conv " + channels + "x" + kernel + (stride == 1 ? "" : "s" + stride) + (padding == 0 ? "" : "p" + padding)
+                    + (sparse ? "" : " dense");
+        }
+    }
+
+    private final Spec spec;
+    private final Layer layer;
+
+    private ConvBlock(Spec spec, Shape input, Layer layer) {
+        super(input, spec.outputShape(input));
+        this.spec = spec;
+        this.layer = layer;
+    }
+
+    /** @return the weights of one output channel: kernel x kernel x input channels */
+    private int patchSize() {
+        return spec.kernel() * spec.kernel() * input.channels();
+    }
+
+    /** The batch's patches and output, and for training the gradients of both. */
+    private final class Buffers {
+        final Tensor patches;
+        final Tensor y;
+        Tensor patchGradient;
+        Tensor dx;
+
+        Buffers(int rows) {
+            this.patches = new Tensor(rows * output.positions(), Shape.vector(patchSize()));
+            this.y = new Tensor(rows, output);
+        }
+    }
+
+    @Override
+    Object buffers(int rows, boolean training) {
+        return new Buffers(rows);
+    }
+
+    @Override
+    Tensor forward(Tensor x, Object buffers, boolean training) {
+        Buffers b = (Buffers) buffers;
+        im2col(x.readHeap(), x.rows, b.patches.writeHeap());
+        int channels = spec.channels();
+        Nd4j.gemm(b.patches.readArray(), layer.forwardWeights(), b.y.writeArray(channels), false, true, 1.0, 0.0);
+        float[] z = b.y.updateHeap();
+        float[] bias = layer.biasValues();
+        for (int p = 0; p < z.length; p += channels) {
+            for (int c = 0; c < channels; c++) {
+                z[p + c] += bias[c];
+            }
+        }
+        return b.y;
+    }
+
+    @Override
+    Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
+        Buffers b = (Buffers) buffers;
+        int channels = spec.channels();
+        Nd4j.gemm(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
+        float[] grad = dy.readHeap();
+        float[] biasGradient = layer.biasGradient();
+        Arrays.fill(biasGradient, 0f);
+        for (int p = 0; p < grad.length; p += channels) {
+            for (int c = 0; c < channels; c++) {
+                biasGradient[c] += grad[p + c];
+            }
+        }
+        if (!inputGradient) {
+            return null;
+        }
+        if (b.dx == null) {
+            b.patchGradient = new Tensor(b.patches.rows, b.patches.shape);
+            b.dx = new Tensor(dy.rows, input);
+        }
+        Nd4j.gemm(dy.readArray(channels), layer.forwardWeights(), b.patchGradient.writeArray(), false, false, 1.0, 0.0);
+        col2im(b.patchGradient.readHeap(), dy.rows, b.dx.writeHeap());
+        return b.dx;
+    }
+
+    /** Offset of input value (c, h, w) within one channels-last example. */
+    private int inputOffset(int c, int h, int w) {
+        return (h * input.width() + w) * input.channels() + c;
+    }
+
+    private void im2col(float[] x, int rows, float[] patches) {
+        int k = spec.kernel();
+        int patch = patchSize();
+        int in = input.size();
+        int inChannels = input.channels();
+        int row = 0;
+        for (int n = 0; n < rows; n++) {
+            int base = n * in;
+            for (int oh = 0; oh < output.height(); oh++) {
+                for (int ow = 0; ow < output.width(); ow++, row++) {
+                    int out = row * patch;
+                    for (int kh = 0; kh < k; kh++) {
+                        int h = oh * spec.stride() - spec.padding() + kh;
+                        for (int kw = 0; kw < k; kw++) {
+                            int w = ow * spec.stride() - spec.padding() + kw;
+                            boolean inside = h >= 0 && h < input.height() && w >= 0 && w < input.width();
+                            for (int c = 0; c < inChannels; c++) {
+                                patches[out++] = inside ? x[base + inputOffset(c, h, w)] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void col2im(float[] patches, int rows, float[] x) {
+        Arrays.fill(x, 0, rows * input.size(), 0f);
+        int k = spec.kernel();
+        int patch = patchSize();
+        int in = input.size();
+        int inChannels = input.channels();
+        int row = 0;
+        for (int n = 0; n < rows; n++) {
+            int base = n * in;
+            for (int oh = 0; oh < output.height(); oh++) {
+                for (int ow = 0; ow < output.width(); ow++, row++) {
+                    int from = row * patch;
+                    for (int kh = 0; kh < k; kh++) {
+                        int h = oh * spec.stride() - spec.padding() + kh;
+                        for (int kw = 0; kw < k; kw++) {
+                            int w = ow * spec.stride() - spec.padding() + kw;
+                            if (h >= 0 && h < input.height() && w >= 0 && w < input.width()) {
+                                for (int c = 0; c < inChannels; c++) {
+                                    x[base + inputOffset(c, h, w)] += patches[from + c];
+                                }
+                            }
+                            from += inChannels;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    long floatsPerRow() {
+        return 2L * output.size() + 2L * output.positions() * patchSize();
+    }
+
+    @Override
+    List<Layer> layers() {
+        return List.of(layer);
+    }
+
+    @Override
+    BlockSnapshot snapshot() {
+        // Whether the layer trained sparse is its weights' pattern now: the text leaves the training-time flag out.
+        return new BlockSnapshot(new Spec(spec.channels(), spec.kernel(), spec.stride(), spec.padding(), true).toString(),
+                layer.snapshot(), Map.of(), List.of());
+    }
+
+    /** @return the layer, for a following batch normalization to fold into */
+    Layer layer() {
+        return layer;
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.nmsparse.engine.network;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code dense U}: a fully connected layer of U units, {@code y = x W^T + b}, N:M-sparse under a masking method
+ * (groups along each unit's inputs) unless written {@code dense U dense}. The GEMMs run on ND4J; the bias in Java.
+ */
+final class DenseBlock extends Block {
+
+    /**
+     * @param units  outputs
+     * @param sparse whether the layer is one of those trained N:M
+     */
+    record Spec(int units, boolean sparse) implements BlockSpec {
+
+        Spec {
+            if (units < 1) {
+                throw new IllegalArgumentException("a dense layer needs at least one unit, got " + units);
+            }
+        }
+
+        /** Reads {@code U} or {@code U dense}. */
+        static Spec parse(String arguments) {
+            String[] words = arguments.trim().split("\\s+");
+            boolean dense = words.length == 2 && words[1].equals("dense");
+            if (words.length > 2 || (words.length == 2 && !dense) || !words[0].matches("\\d{1,9}")) {
+                throw new IllegalArgumentException("'dense " + arguments.trim() + "' is not of the form 'dense UNITS' or 'dense UNITS dense'");
+            }
+            return new Spec(Integer.parseInt(words[0]), !dense);
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            if (!input.isVector()) {
+                throw new IllegalArgumentException("it needs a vector input but gets " + input + "; put flatten or gap before it");
+            }
+            return Shape.vector(units);
+        }
+
+        @Override
+        public Block build(Shape input, Init init) {
+            int inputs = input.size();
+            return new DenseBlock(this, input, new Layer(inputs, units, init.weights(inputs, units), new float[units], init.patternFor(sparse)));
+        }
+
+        @Override
+        public void check(Shape input, BlockSnapshot snapshot) {
+            WeightsCheck.require(snapshot, input.size(), units, Map.of());
+        }
+
+        @Override
+        public Block restore(Shape input, BlockSnapshot snapshot) {
+            check(input, snapshot);
+            LayerWeights weights = snapshot.weights();
+            return new DenseBlock(this, input, new Layer(weights.inputs(), weights.outputs(), weights.weights(), weights.biases(), null));
+        }
+
+        @Override
+        public <N> N writeOnnx(OnnxExport<N> out, N x, Shape input, BlockSnapshot snapshot) {
+            LayerWeights weights = snapshot.weights();
+            int layer = out.nextLayer();
+            N w = out.floats(OnnxExport.weightName(layer), List.of(weights.outputs(), weights.inputs()), weights.weights());
+            N b = out.floats("layer" + layer + "_bias", List.of(weights.outputs()), weights.biases());
+            return out.op("Gemm", List.of(x, w, b), Map.of("transB", 1));
+        }
+
+        @Override
+        public String toString() {
+            return "dense " + units + (sparse ? "" : " dense");
+        }
+    }
+
+    private final Spec spec;
+    private final Layer layer;
+
+    private DenseBlock(Spec spec, Shape input, Layer layer) {
+        super(input, Shape.vector(spec.units()));
+        this.spec = spec;
+        this.layer = layer;
+    }
+
+    /** The batch's output, the input seen, and dLoss/d(input). */
+    private static final class Buffers {
+        final Tensor y;
+        Tensor x;
+        Tensor dx;
+
+        Buffers(int rows, Shape output) {
+            this.y = new Tensor(rows, output);
+        }
+    }
+
+    @Override
+    Object buffers(int rows, boolean training) {
+        return new Buffers(rows, output);
+    }
+
+    @Override
+    Tensor forward(Tensor x, Object buffers, boolean training) {
+        Buffers b = (Buffers) buffers;
+        b.x = x;
+        Nd4j.gemm(x.readArray(), layer.forwardWeights(), b.y.writeArray(), false, true, 1.0, 0.0);
+        addBias(b.y.updateHeap(), layer.biasValues(), x.rows);
+        return b.y;
+    }
+
+    @Override
+    Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
+        Buffers b = (Buffers) buffers;
+        Nd4j.gemm(dy.readArray(), b.x.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
+        sumColumns(dy.readHeap(), layer.biasGradient(), dy.rows);
+        if (!inputGradient) {
+            return null;
+        }
+        if (b.dx == null) {
+            b.dx = new Tensor(dy.rows, input);
+        }
+        Nd4j.gemm(dy.readArray(), layer.forwardWeights(), b.dx.writeArray(), false, false, 1.0, 0.0);
+        return b.dx;
+    }
+
+    static void addBias(float[] z, float[] bias, int rows) {
+        int width = bias.length;
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            for (int k = 0; k < width; k++) {
+                z[base + k] += bias[k];
+            }
+        }
+    }
+
+    /** Writes the column sums of a {@code rows x target.length} matrix into {@code target}. */
+    static void sumColumns(float[] delta, float[] target, int rows) {
+        int width = target.length;
+        java.util.Arrays.fill(target, 0f);
+        for (int r = 0; r < rows; r++) {
+            int base = r * width;
+            for (int k = 0; k < width; k++) {
+                target[k] += delta[base + k];
+            }
+        }
+    }
+
+    @Override
+    List<Layer> layers() {
+        return List.of(layer);
+    }
+
+    @Override
+    BlockSnapshot snapshot() {
+        // Whether the layer trained sparse is its weights' pattern now: the text leaves the training-time flag out.
+        return new BlockSnapshot(new Spec(spec.units(), true).toString(), layer.snapshot(), Map.of(), List.of());
+    }
+
+    /** @return the layer, for a following batch normalization to fold into */
+    Layer layer() {
+        return layer;
+    }
+}

@@ -1,0 +1,120 @@
+package io.github.nmsparse.engine.network;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code gap}: global average pooling, the mean of each channel over all positions; it gives a vector of channels. */
+final class GlobalAvgPoolBlock extends Block {
+
+    /** The block has no settings. */
+    record Spec() implements BlockSpec {
+
+        static Spec parse(String arguments) {
+            if (!arguments.isBlank()) {
+                throw new IllegalArgumentException("'gap' takes no settings, got '" + arguments.trim() + "'");
+            }
+            return new Spec();
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return Shape.vector(input.channels());
+        }
+
+        @Override
+        public Block build(Shape input, Init init) {
+            return new GlobalAvgPoolBlock(input);
+        }
+
+        @Override
+        public <N> N writeOnnx(OnnxExport<N> out, N x, Shape input, BlockSnapshot snapshot) {
+            if (input.isVector()) {
+                return x;
+            }
+            return out.op("Flatten", List.of(out.op("GlobalAveragePool", List.of(x))), Map.of("axis", 1));
+        }
+
+        @Override
+        public String toString() {
+            return "gap";
+        }
+    }
+
+    private GlobalAvgPoolBlock(Shape input) {
+        super(input, Shape.vector(input.channels()));
+    }
+
+    /** The batch's output and dLoss/d(input). */
+    private static final class Buffers {
+        final Tensor y;
+        Tensor dx;
+
+        Buffers(int rows, Shape output) {
+            this.y = new Tensor(rows, output);
+        }
+    }
+
+    @Override
+    Object buffers(int rows, boolean training) {
+        return new Buffers(rows, output);
+    }
+
+    @Override
+    Tensor forward(Tensor x, Object buffers, boolean training) {
+        Buffers b = (Buffers) buffers;
+        float[] values = x.readHeap();
+        float[] means = b.y.writeHeap();
+        int channels = input.channels();
+        int positions = input.positions();
+        float scale = 1f / positions;
+        for (int n = 0; n < x.rows; n++) {
+            int image = n * input.size();
+            int out = n * channels;
+            for (int c = 0; c < channels; c++) {
+                means[out + c] = 0f;
+            }
+            for (int p = 0; p < positions; p++) {
+                int at = image + p * channels;
+                for (int c = 0; c < channels; c++) {
+                    means[out + c] += values[at + c];
+                }
+            }
+            for (int c = 0; c < channels; c++) {
+                means[out + c] *= scale;
+            }
+        }
+        return b.y;
+    }
+
+    @Override
+    Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
+        if (!inputGradient) {
+            return null;
+        }
+        Buffers b = (Buffers) buffers;
+        if (b.dx == null) {
+            b.dx = new Tensor(dy.rows, input);
+        }
+        float[] gradient = dy.readHeap();
+        float[] dx = b.dx.writeHeap();
+        int channels = input.channels();
+        int positions = input.positions();
+        float scale = 1f / positions;
+        for (int n = 0; n < dy.rows; n++) {
+            int image = n * input.size();
+            int out = n * channels;
+            for (int p = 0; p < positions; p++) {
+                int at = image + p * channels;
+                for (int c = 0; c < channels; c++) {
+                    dx[at + c] = gradient[out + c] * scale;
+                }
+            }
+        }
+        return b.dx;
+    }
+
+    @Override
+    BlockSnapshot snapshot() {
+        return BlockSnapshot.of("gap");
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.nmsparse.engine.network;
+
+import io.github.nmsparse.core.NMLayout;
+import io.github.nmsparse.core.NMPattern;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * The weights of one GEMM block (a fully connected layer or a convolution as im2col): W stored row-major as
+ * {@code [outputs][inputs]}, so that N:M groups run along the inputs of each output unit, the biases (never masked),
+ * their gradients, and the N:M state when the layer is trained sparse.
+ */
+final class Layer {
+
+    private final int inputs;
+    private final int outputs;
+    private final INDArray weight;
+    private final INDArray weightGradient;
+    private final INDArray masked;
+    private final float[] biasValues;
+    private final float[] biasGradient;
+    private final SparseWeights sparse;
+    private final List<Parameter> parameters;
+
+    /**
+     * @param weights the row-major weights {@code [outputs][inputs]}
+     * @param bias    the biases, {@code outputs} of them
+     * @param pattern the N:M pattern when the layer is trained sparse, or null for a dense layer
+     */
+    Layer(int inputs, int outputs, float[] weights, float[] bias, NMPattern pattern) {
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.weight = Nd4j.create(weights, new long[] {outputs, inputs}, DataType.FLOAT);
+        this.weightGradient = Nd4j.create(DataType.FLOAT, outputs, inputs);
+        this.biasValues = bias.clone();
+        this.biasGradient = new float[outputs];
+        if (pattern == null) {
+            this.masked = null;
+            this.sparse = null;
+        } else {
+            this.masked = Nd4j.create(DataType.FLOAT, outputs, inputs);
+            this.sparse = new SparseWeights(new NMLayout(outputs, inputs, pattern), weight.data().asNioFloat(), masked.data().asNioFloat());
+        }
+        this.parameters = List.of(
+                new Parameter(weight.data().asNioFloat(), weightGradient.data().asNioFloat(), outputs, inputs, true, sparse),
+                new Parameter(FloatBuffer.wrap(biasValues), FloatBuffer.wrap(biasGradient), 1, outputs, false, null));
+    }
+
+    /** @return the weights the forward pass multiplies by: W~ while a mask is active, W otherwise */
+    INDArray forwardWeights() {
+        return sparse != null && sparse.isActive() ? masked : weight;
+    }
+
+    INDArray weight() {
+        return weight;
+    }
+
+    INDArray weightGradient() {
+        return weightGradient;
+    }
+
+    float[] biasValues() {
+        return biasValues;
+    }
+
+    float[] biasGradient() {
+        return biasGradient;
+    }
+
+    /** @return the weights, then the biases */
+    List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** @return the layer's N:M state, or null for a dense layer */
+    SparseWeights sparse() {
+        return sparse;
+    }
+
+    int inputs() {
+        return inputs;
+    }
+
+    int outputs() {
+        return outputs;
+    }
+
+    /** @return a copy of the weights used for prediction (W~ of the current W for a sparse layer), row-major */
+    float[] inferenceWeights() {
+        if (sparse == null) {
+            return weight.data().asFloat();
+        }
+        float[] out = new float[outputs * inputs];
+        sparse.currentMask().apply(weight.data().asNioFloat(), FloatBuffer.wrap(out));
+        return out;
+    }
+
+    /** @return the prediction weights and biases, compressed when the layer is sparse */
+    LayerWeights snapshot() {
+        return new LayerWeights(inputs, outputs, inferenceWeights(), biasValues, sparse == null ? null : sparse.layout().pattern());
+    }
+}

@@ -1,0 +1,134 @@
+package io.github.nmsparse.engine.network;
+
+import io.github.nmsparse.core.NMLayout;
+import io.github.nmsparse.core.NMMask;
+import io.github.nmsparse.engine.state.StateInput;
+import io.github.nmsparse.engine.state.StateOutput;
+import io.github.nmsparse.engine.state.TrainingState;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The N:M state of one sparse layer: dense master weights W, the mask E in use, and the masked weights W~ = W * E
+ * that the forward pass reads once the mask is active. Training methods drive it, row by row during the fused
+ * update; rows are independent, so different rows may be handled by different threads. Its state (mask, W~, whether
+ * the mask is active) is saved in checkpoints; W itself is the weight parameter's.
+ */
+public final class SparseWeights implements TrainingState {
+
+    private final NMLayout layout;
+    private final FloatBuffer master;
+    private final FloatBuffer masked;
+    private final NMMask mask;
+    private final LongAdder flips = new LongAdder();
+    private volatile boolean active;
+
+    SparseWeights(NMLayout layout, FloatBuffer master, FloatBuffer masked) {
+        this.layout = layout;
+        this.master = master;
+        this.masked = masked;
+        this.mask = NMMask.of(master, layout);
+    }
+
+    /** Computes the mask of the whole current W and writes W~, counting flips; the forward pass then reads W~. */
+    public void refreshMask() {
+        flips.add(mask.update(master, masked));
+        active = true;
+    }
+
+    /**
+     * Recomputes one row's mask from its updated weights and writes the row of W~ for the next forward pass
+     * (STE and SR-STE, every step).
+     *
+     * @param row     the row
+     * @param weights the row's weights W
+     * @param scratch a row-sized array to build the masked row in
+     */
+    public void refreshRow(int row, float[] weights, float[] scratch) {
+        flips.add(mask.updateRow(row, weights, scratch));
+        masked.put(row * layout.cols(), scratch, 0, layout.cols());
+    }
+
+    /**
+     * Adds SR-STE's refinement {@code lambda * (1 - E) * W} to one row's gradient, computed as
+     * {@code lambda * (W - W~)}: the same numbers (W~ is W on kept positions and 0 on pruned ones), in a loop
+     * without per-position mask logic that the JIT can vectorize.
+     *
+     * @param row      the row
+     * @param weights  the row of W
+     * @param gradient the row's gradient, refined in place
+     * @param lambda   the decay
+     * @param scratch  a row-sized array to read the row of W~ into
+     */
+    public void decayPrunedRow(int row, float[] weights, float[] gradient, float lambda, float[] scratch) {
+        int cols = layout.cols();
+        masked.get(row * cols, scratch, 0, cols);
+        for (int i = 0; i < cols; i++) {
+            gradient[i] += lambda * (weights[i] - scratch[i]);
+        }
+    }
+
+    /** Zeroes the pruned positions of one row of values (a gradient or the weights). */
+    public void maskRow(int row, float[] values) {
+        mask.applyRow(row, values);
+    }
+
+    /** Writes one row of W~ from the row's (already masked) weights. */
+    public void writeMaskedRow(int row, float[] values) {
+        masked.put(row * layout.cols(), values, 0, layout.cols());
+    }
+
+    /**
+     * Prunes once to the mask of the current weights (ASP): W itself is masked and the mask becomes active. The change
+     * shows in the epoch's SAD; it is not counted as step-level flips, since no mask was in use before.
+     */
+    public void pruneToCurrentMask() {
+        mask.update(master, masked);
+        mask.apply(master, master);
+        active = true;
+    }
+
+    /** @return whether the forward pass reads the masked weights */
+    public boolean isActive() {
+        return active;
+    }
+
+    /** @return the layer's shape and pattern */
+    public NMLayout layout() {
+        return layout;
+    }
+
+    /**
+     * @return the mask the layer has now: the mask in use once it is active (a fixed one stays fixed), before that
+     *         the N:M mask of the current weights
+     */
+    public NMMask currentMask() {
+        return active ? mask.copy() : NMMask.of(master, layout);
+    }
+
+    /** @return the step-level flips counted since the last call, which resets the count */
+    public long takeFlips() {
+        return flips.sumThenReset();
+    }
+
+    /** @return the masked weights W~, the buffer itself */
+    FloatBuffer maskedWeights() {
+        return masked;
+    }
+
+    @Override
+    public void save(StateOutput out) throws IOException {
+        out.writeMask(mask);
+        out.writeFloats(masked, Math.toIntExact(layout.size()));
+        out.writeBoolean(active);
+    }
+
+    @Override
+    public void restore(StateInput in) throws IOException {
+        mask.copyFrom(in.readMask(layout, "the mask of a " + layout.rows() + "x" + layout.cols() + " layer"));
+        in.readFloats(masked, Math.toIntExact(layout.size()), "the masked weights of a " + layout.rows() + "x" + layout.cols() + " layer");
+        active = in.readBoolean();
+    }
+}

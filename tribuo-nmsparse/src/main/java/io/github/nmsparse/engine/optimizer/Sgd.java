@@ -1,0 +1,92 @@
+package io.github.nmsparse.engine.optimizer;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.Parameter;
+import io.github.nmsparse.engine.state.StateInput;
+import io.github.nmsparse.engine.state.StateOutput;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Stochastic gradient descent with momentum, optionally Nesterov's, and L2 weight decay added to the gradient, in
+ * PyTorch's form: {@code g += wd * w; b = mu * b + g; w -= lr * (nesterov ? g + mu * b : b)}. Biases and
+ * normalization scales are not decayed. The paper trains with it (momentum 0.9).
+ */
+public final class Sgd implements Optimizer {
+
+    @Config(description = "Momentum, in [0, 1); 0 for plain SGD.")
+    private double momentum = 0.9;
+
+    @Config(description = "Whether the momentum is Nesterov's.")
+    private boolean nesterov = false;
+
+    @Config(description = "L2 weight decay added to the gradient of weights.")
+    private double weightDecay = 5e-4;
+
+    private final Moments buffers = new Moments();
+
+    /** SGD with momentum 0.9, not Nesterov's, weight decay 5e-4. */
+    public Sgd() {
+    }
+
+    /**
+     * @param momentum    the momentum, in [0, 1)
+     * @param nesterov    whether to use Nesterov momentum
+     * @param weightDecay the L2 weight decay
+     * @throws PropertyException naming a setting out of range
+     */
+    public Sgd(double momentum, boolean nesterov, double weightDecay) {
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = weightDecay;
+        postConfig();
+    }
+
+    /** @throws PropertyException naming a setting out of range */
+    @Override
+    public void postConfig() {
+        Settings.require(momentum >= 0 && momentum < 1, "momentum", "in [0, 1)", momentum);
+        Settings.require(weightDecay >= 0 && Double.isFinite(weightDecay), "weightDecay", "a finite number >= 0", weightDecay);
+    }
+
+    @Override
+    public void initialise(List<Parameter> parameters) {
+        buffers.initialise(parameters);
+    }
+
+    @Override
+    public void updateRow(Parameter p, int row, float[] w, float[] g, float learningRate, long step) {
+        float momentum = (float) this.momentum;
+        float[] buffer = buffers.of(p);
+        int offset = row * p.cols();
+        int length = p.cols();
+        float decay = p.decays() ? (float) weightDecay : 0f;
+        for (int i = 0; i < length; i++) {
+            float wi = w[i];
+            float gi = g[i] + decay * wi;
+            float bi = step == 1 ? gi : momentum * buffer[offset + i] + gi;
+            buffer[offset + i] = bi;
+            float direction = nesterov ? gi + momentum * bi : bi;
+            w[i] = wi - learningRate * direction;
+        }
+    }
+
+    @Override
+    public void save(StateOutput out) throws IOException {
+        buffers.save(out);
+    }
+
+    @Override
+    public void restore(StateInput in) throws IOException {
+        buffers.restore(in, "SGD's momentum buffers");
+    }
+
+    @Override
+    public ConfiguredObjectProvenance getProvenance() {
+        return new ConfiguredObjectProvenanceImpl(this, "optimizer");
+    }
+}

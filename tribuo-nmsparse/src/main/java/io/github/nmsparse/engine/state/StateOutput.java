@@ -1,0 +1,76 @@
+package io.github.nmsparse.engine.state;
+
+import io.github.nmsparse.core.NMMask;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+/** Where a {@link TrainingState} writes: numbers, arrays and masks, each array preceded by its length. */
+public final class StateOutput {
+
+    private final DataOutputStream out;
+
+    /** @param out the stream to write to */
+    public StateOutput(OutputStream out) {
+        this.out = new DataOutputStream(out);
+    }
+
+    /** @param value a flag */
+    public void writeBoolean(boolean value) throws IOException {
+        out.writeBoolean(value);
+    }
+
+    /** @param value a number */
+    public void writeInt(int value) throws IOException {
+        out.writeInt(value);
+    }
+
+    /** @param value a number */
+    public void writeLong(long value) throws IOException {
+        out.writeLong(value);
+    }
+
+    /** @param value a number */
+    public void writeDouble(double value) throws IOException {
+        out.writeDouble(value);
+    }
+
+    /** @param values the array, written with its length */
+    public void writeFloats(float[] values) throws IOException {
+        writeFloats(FloatBuffer.wrap(values), values.length);
+    }
+
+    /**
+     * @param values a buffer, read from index 0 without moving its position
+     * @param count  how many values to write
+     */
+    public void writeFloats(FloatBuffer values, int count) throws IOException {
+        out.writeInt(count);
+        ByteBuffer bytes = ByteBuffer.allocate(4 * count);
+        float[] copy = new float[count];
+        values.get(0, copy);
+        bytes.asFloatBuffer().put(copy);
+        out.write(bytes.array());
+    }
+
+    /** @param values the array, written with its length */
+    public void writeInts(int[] values) throws IOException {
+        out.writeInt(values.length);
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    /** @param mask a mask, written as its groups' keep bits (its layout is the reader's to know) */
+    public void writeMask(NMMask mask) throws IOException {
+        writeInts(mask.toGroupBits());
+    }
+
+    /** Pushes what is buffered to the underlying stream. */
+    public void flush() throws IOException {
+        out.flush();
+    }
+}
