@@ -1,9 +1,9 @@
 package io.github.nmsparse.experiment;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
-import io.github.nmsparse.engine.EpochRecord;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
+import io.github.nmsparse.engine.EpochRecord;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

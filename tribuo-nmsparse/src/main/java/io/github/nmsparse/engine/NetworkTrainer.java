@@ -1,6 +1,7 @@
 package io.github.nmsparse.engine;
 
 import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.Network;
 
 import java.util.List;

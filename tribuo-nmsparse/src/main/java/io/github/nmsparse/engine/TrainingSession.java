@@ -2,9 +2,9 @@ package io.github.nmsparse.engine;
 
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.Network;
 import io.github.nmsparse.engine.network.Workspace;
-import io.github.nmsparse.engine.optimizer.LearningRateSchedule;
 import io.github.nmsparse.engine.optimizer.Optimizer;
 import io.github.nmsparse.engine.state.NamedState;
 import io.github.nmsparse.engine.state.StateInput;

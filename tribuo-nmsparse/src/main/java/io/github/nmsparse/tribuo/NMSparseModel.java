@@ -8,7 +8,7 @@ import io.github.nmsparse.engine.EpochRecord;
 import io.github.nmsparse.engine.network.LayerWeights;
 import io.github.nmsparse.engine.network.Network;
 import io.github.nmsparse.engine.network.NetworkSnapshot;
-import io.github.nmsparse.engine.network.SparseInference;
+import io.github.nmsparse.engine.network.Predictor;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.ImmutableFeatureMap;
@@ -57,7 +57,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     private final FeatureEncoder encoder;
     private final NetworkSnapshot snapshot;
     /** The N:M kernel of a multi-layer perceptron; null for a network of other blocks. */
-    private final SparseInference sparseKernel;
+    private final Predictor sparseKernel;
     /** The dense form of a network the kernel does not run, built at the first prediction. */
     private transient Network denseNetwork;
 
@@ -68,7 +68,7 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         this.adapter = adapter;
         this.encoder = encoder;
         this.snapshot = snapshot;
-        this.sparseKernel = SparseInference.supports(snapshot) ? new SparseInference(snapshot) : null;
+        this.sparseKernel = snapshot.sparseKernel().orElse(null);
     }
 
     @Override

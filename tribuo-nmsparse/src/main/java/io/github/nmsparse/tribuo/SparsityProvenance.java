@@ -11,8 +11,8 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.LongProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.nmsparse.core.NMValidity;
 import io.github.nmsparse.engine.EpochRecord;
-import io.github.nmsparse.engine.Nd4jRuntime;
 import io.github.nmsparse.engine.network.LayerWeights;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.NetworkSnapshot;
 import org.tribuo.provenance.ModelProvenance;
 

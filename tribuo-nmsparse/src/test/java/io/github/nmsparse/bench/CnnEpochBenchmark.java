@@ -3,7 +3,6 @@ package io.github.nmsparse.bench;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.EpochRecord;
 import io.github.nmsparse.engine.NetworkTrainer;
-import io.github.nmsparse.engine.Nd4jRuntime;
 import io.github.nmsparse.engine.SoftmaxCrossEntropy;
 import io.github.nmsparse.engine.TrainingData;
 import io.github.nmsparse.engine.TrainingPlan;
@@ -11,6 +10,7 @@ import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.Shape;
 import io.github.nmsparse.engine.optimizer.AdamW;
 

@@ -3,7 +3,7 @@ package io.github.nmsparse.bench;
 import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMMask;
 import io.github.nmsparse.core.NMPattern;
-import io.github.nmsparse.engine.Nd4jRuntime;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

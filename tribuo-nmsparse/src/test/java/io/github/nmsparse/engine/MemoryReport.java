@@ -3,6 +3,7 @@ package io.github.nmsparse.engine;
 import io.github.nmsparse.bench.MnistData;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.NetworkSnapshot;
 import io.github.nmsparse.engine.optimizer.AdamW;
 import org.bytedeco.javacpp.Pointer;

@@ -3,9 +3,10 @@ package io.github.nmsparse.engine;
 import io.github.nmsparse.bench.MnistData;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.Network;
 import io.github.nmsparse.engine.network.NetworkSnapshot;
-import io.github.nmsparse.engine.network.SparseInference;
+import io.github.nmsparse.engine.network.Predictor;
 import io.github.nmsparse.engine.network.Workspace;
 import io.github.nmsparse.engine.optimizer.AdamW;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class PredictionBenchmark {
 
-    private SparseInference kernel;
+    private Predictor kernel;
     private Network dense;
     private Workspace reused;
     private float[] example;
@@ -64,7 +65,7 @@ public class PredictionBenchmark {
             session.step();
         }
         snapshot = session.network().snapshot();
-        kernel = new SparseInference(snapshot);
+        kernel = snapshot.sparseKernel().orElseThrow();
         dense = snapshot.toNetwork();
         example = Arrays.copyOfRange(data.features(), 0, 784);
         batch = Arrays.copyOfRange(data.features(), 0, BATCH * 784);

@@ -4,6 +4,7 @@ import io.github.nmsparse.bench.MnistData;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.optimizer.AdamW;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

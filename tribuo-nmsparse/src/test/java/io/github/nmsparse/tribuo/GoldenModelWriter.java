@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
 
 /**
  * Writes the golden model files of this format version and their predictions on datasets/digits/digits-test.csv:
- * a multi-layer perceptron, and a convolutional network on a two-channel 2x8x4 view of the digits (batch
- * normalization, pooling and a channel layout that a one-channel image would not exercise), whose predictions are
- * kept with every score in full precision. Run it only when the format changes on purpose (and bump
+ * a multi-layer perceptron, a convolutional network on a two-channel 2x8x4 view of the digits (batch normalization,
+ * pooling and a channel layout that a one-channel image would not exercise) and a residual network on the same view
+ * (projections, average and global pooling, a batch normalization that folds into no layer), the last two with
+ * every score kept in full precision. Run it only when the format changes on purpose (and bump
  * ModelFormat.CURRENT_VERSION first): the files are named by version, so those of earlier versions stay and stay tested
  * (the version 0 multi-layer perceptron is digits-sr-ste-2-4.model):
  * {@code mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.tribuo.GoldenModelWriter}
@@ -52,5 +53,11 @@ public final class GoldenModelWriter {
                 .hiddenSizes(16).epochs(3).batchSize(32).learningRate(5e-3).seed(2).build().train(ShippedData.digits("train"));
         cnn.serializeToFile(dir.resolve("digits-cnn-2x8x4" + version + ".model"));
         Files.write(dir.resolve("digits-cnn-2x8x4" + version + ".predictions"), describeExactly(cnn.predict(ShippedData.digits("test"))));
+        NMSparseModel<Label> residual = NMSparseTrainer.builder(new LabelAdapter()).blocks(new int[] {2, 8, 4}, "conv 6x3p1, bn, relu",
+                        "residual(conv 6x3p1, bn, relu, conv 6x3p1, bn), relu", "residual(conv 8x3s2p1, bn, relu, conv 8x3p1, bn), relu",
+                        "avgpool 2, bn, gap").hiddenSizes().epochs(3).batchSize(32).learningRate(5e-3).seed(3).build()
+                .train(ShippedData.digits("train"));
+        residual.serializeToFile(dir.resolve("digits-residual-2x8x4" + version + ".model"));
+        Files.write(dir.resolve("digits-residual-2x8x4" + version + ".predictions"), describeExactly(residual.predict(ShippedData.digits("test"))));
     }
 }

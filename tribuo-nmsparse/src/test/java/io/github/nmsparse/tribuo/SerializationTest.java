@@ -8,6 +8,8 @@ import io.github.nmsparse.tribuo.protos.NMSparseModelProto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
@@ -111,11 +113,32 @@ class SerializationTest {
         assertTrue(SparsityProvenance.layers(golden.getProvenance()).get(0).get("nmValid").equals(true));
     }
 
+    /** Every golden file of format version 1: the network as blocks. */
+    @ParameterizedTest
+    @ValueSource(strings = {"digits-mlp-v1", "digits-cnn-2x8x4-v1", "digits-residual-2x8x4-v1"})
+    void theGoldenModelsOfVersion1LoadAndPredictAsTheyDid(String name) throws Exception {
+        Path dir = Path.of("tribuo-nmsparse/src/test/resources/golden");
+        ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(dir.resolve(name + ".model")));
+        assertEquals(1, proto.getVersion());
+        @SuppressWarnings("unchecked")
+        Model<Label> golden = (Model<Label>) Model.deserialize(proto);
+        List<String> expected = Files.readAllLines(dir.resolve(name + ".predictions"));
+        List<Prediction<Label>> predictions = golden.predict(ShippedData.digits("test"));
+        assertEquals(expected, name.contains("mlp") ? GoldenModelWriter.describe(predictions) : GoldenModelWriter.describeExactly(predictions));
+        for (var layer : ((NMSparseModel<?>) golden).snapshot().layers()) {
+            assertTrue(layer.validity().isValid(), name + " " + layer);
+        }
+    }
+
     @Test
     void theConvolutionalGoldenModelOfVersion0StillLoadsAndPredictsBitForBit() throws Exception {
         Path dir = Path.of("tribuo-nmsparse/src/test/resources/golden");
         Model<?> golden = Model.deserializeFromFile(dir.resolve("digits-cnn-2x8x4-v0.model"));
         List<String> expected = Files.readAllLines(dir.resolve("digits-cnn-2x8x4-v0.predictions"));
+        assertEquals("conv 6x3p1, relu, maxpool 2, conv 8x2, relu, flatten, dense 16, relu, dense 10",
+                ((NMSparseModel<?>) golden).snapshot().describe(), "the version 0 network, read as blocks");
+        assertEquals(new com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance("method", "SR_STE"),
+                golden.getProvenance().getTrainerProvenance().getConfiguredParameters().get("method"), "a method that was an enum, read as its name");
         @SuppressWarnings("unchecked")
         List<Prediction<Label>> predictions = ((Model<Label>) golden).predict(ShippedData.digits("test"));
         assertEquals(expected, GoldenModelWriter.describeExactly(predictions));

@@ -3,14 +3,14 @@ package io.github.nmsparse.tribuo;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
 import org.tribuo.Feature;
-import org.tribuo.impl.ArrayExample;
-import org.tribuo.multilabel.MultiLabel;
-import org.tribuo.multilabel.MultiLabelFactory;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.data.csv.CSVLoader;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.multilabel.MultiLabel;
+import org.tribuo.multilabel.MultiLabelFactory;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 

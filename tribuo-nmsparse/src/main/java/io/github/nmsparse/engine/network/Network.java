@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
  * A network of blocks with its weights, trained by forward and backward passes over a {@link Workspace}: GEMMs run
  * on ND4J into preallocated buffers, element-wise work in Java over heap copies of the same values.
  */
-public final class Network {
+public final class Network implements Predictor {
 
     private final Architecture architecture;
     private final Chain chain;
@@ -151,16 +151,18 @@ public final class Network {
     }
 
     /**
-     * Predicts a block of rows.
+     * Predicts a block of rows, with buffers of its own: threads may predict at once.
      *
      * @param features row-major inputs, {@code rows * inputs()} of them
      * @param rows     the number of rows
      * @return the raw outputs, row-major {@code rows * outputs()}
      */
+    @Override
     public float[] predict(float[] features, int rows) {
         if (features.length != rows * inputs()) {
             throw new IllegalArgumentException("expected " + rows + " x " + inputs() + " features, got " + features.length);
         }
+        Nd4jRuntime.configureThisThread();
         Workspace ws = workspace(rows, false);
         ws.input().put(0, features, 0, features.length);
         forward(ws);

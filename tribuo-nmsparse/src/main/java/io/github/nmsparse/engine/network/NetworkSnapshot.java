@@ -2,6 +2,7 @@ package io.github.nmsparse.engine.network;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -93,6 +94,15 @@ public final class NetworkSnapshot {
             count += vectorValues(block.children());
         }
         return count;
+    }
+
+    /**
+     * @return the N:M kernel, which predicts one or a few examples from the compressed layers themselves (half the
+     *         multiply-adds of a 2:4 layer, no dense copy, no tensor-library call); empty for a network of blocks other
+     *         than dense layers, activations and flatten
+     */
+    public Optional<Predictor> sparseKernel() {
+        return SparseInference.supports(this) ? Optional.of(new SparseInference(this)) : Optional.empty();
     }
 
     /** @return a dense network that computes the same predictions, built from the compressed layers now */

@@ -7,9 +7,9 @@ import java.util.List;
  * Prediction of one or a few examples straight from the compressed N:M layers, in Java: a 2:4 layer does half the
  * multiply-adds of its dense form, no dense copy of the weights exists, and no tensor-library call is made. It runs
  * networks of dense layers and activations (multi-layer perceptrons); for large batches the dense GEMM path of
- * {@link Network} is faster.
+ * {@link Network} is faster. {@link NetworkSnapshot#sparseKernel()} gives it.
  */
-public final class SparseInference {
+final class SparseInference implements Predictor {
 
     private final List<BlockSnapshot> blocks;
     private final List<BlockSpec> specs;
@@ -20,7 +20,7 @@ public final class SparseInference {
      * @param snapshot the network's prediction weights, used in place
      * @throws IllegalArgumentException when the network has blocks other than dense layers, activations and flatten
      */
-    public SparseInference(NetworkSnapshot snapshot) {
+    SparseInference(NetworkSnapshot snapshot) {
         if (!supports(snapshot)) {
             throw new IllegalArgumentException("the N:M kernel runs dense layers and activations only, not " + snapshot.describe());
         }
@@ -31,18 +31,12 @@ public final class SparseInference {
     }
 
     /** @return whether the kernel can run the network: only dense layers, activations and flatten */
-    public static boolean supports(NetworkSnapshot snapshot) {
+    static boolean supports(NetworkSnapshot snapshot) {
         return snapshot.input().isVector() && snapshot.specs().stream().allMatch(spec -> spec instanceof DenseBlock.Spec
                 || spec instanceof ActivationBlock.Spec || spec instanceof FlattenBlock.Spec);
     }
 
-    /**
-     * Predicts a block of rows.
-     *
-     * @param features row-major inputs
-     * @param rows     the number of rows
-     * @return the raw outputs, row-major
-     */
+    @Override
     public float[] predict(float[] features, int rows) {
         if (features.length != rows * inputs) {
             throw new IllegalArgumentException("expected " + rows + " x " + inputs + " features, got " + features.length);
@@ -67,7 +61,7 @@ public final class SparseInference {
     }
 
     /** @return the multiply-adds of one example: the value slots of sparse layers, every weight of dense ones */
-    public long multiplyAdds() {
+    long multiplyAdds() {
         List<LayerWeights> layers = new ArrayList<>();
         blocks.forEach(block -> {
             if (block.weights() != null) {

@@ -1,4 +1,4 @@
-package io.github.nmsparse.engine;
+package io.github.nmsparse.engine.network;
 
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;

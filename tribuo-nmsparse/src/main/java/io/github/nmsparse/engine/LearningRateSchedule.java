@@ -1,4 +1,4 @@
-package io.github.nmsparse.engine.optimizer;
+package io.github.nmsparse.engine;
 
 /**
  * A linear warm-up from {@code base / warmupSteps} to {@code base}, then a cosine decay that would reach 0 one
@@ -8,13 +8,13 @@ package io.github.nmsparse.engine.optimizer;
  * @param warmupSteps steps of linear warm-up, possibly 0
  * @param totalSteps  all training steps
  */
-public record LearningRateSchedule(double base, long warmupSteps, long totalSteps) {
+record LearningRateSchedule(double base, long warmupSteps, long totalSteps) {
 
     /**
      * @param step the 0-based step
      * @return the learning rate for that step
      */
-    public double rate(long step) {
+    double rate(long step) {
         if (step < warmupSteps) {
             return base * (step + 1) / warmupSteps;
         }
