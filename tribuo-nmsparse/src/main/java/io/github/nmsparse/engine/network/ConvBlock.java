@@ -190,30 +190,48 @@ final class ConvBlock extends Block {
         return b.dx;
     }
 
-    /** Offset of input value (c, h, w) within one channels-last example. */
-    private int inputOffset(int c, int h, int w) {
-        return (h * input.width() + w) * input.channels() + c;
+    /*
+     * im2col and col2im work a kernel row at a time: in a channels-last image the kernel row's inputs, (h, w..w+k-1)
+     * across all channels, are one contiguous run of k x channels values, and so is their place in the patch row
+     * ([kh][kw][c]). Only the part of the run inside the image is copied; padding is zero.
+     */
+
+    /** @return the first kernel column inside the image for output column {@code ow} */
+    private int firstColumn(int ow) {
+        return Math.max(0, spec.padding() - ow * spec.stride());
+    }
+
+    /** @return one past the last kernel column inside the image for output column {@code ow} */
+    private int endColumn(int ow) {
+        return Math.min(spec.kernel(), input.width() + spec.padding() - ow * spec.stride());
     }
 
     private void im2col(float[] x, int rows, float[] patches) {
         int k = spec.kernel();
+        int channels = input.channels();
+        int run = k * channels;
         int patch = patchSize();
-        int in = input.size();
-        int inChannels = input.channels();
         int row = 0;
         for (int n = 0; n < rows; n++) {
-            int base = n * in;
+            int image = n * input.size();
             for (int oh = 0; oh < output.height(); oh++) {
                 for (int ow = 0; ow < output.width(); ow++, row++) {
-                    int out = row * patch;
+                    int from = firstColumn(ow);
+                    int to = endColumn(ow);
+                    int w = ow * spec.stride() - spec.padding() + from;
                     for (int kh = 0; kh < k; kh++) {
+                        int out = row * patch + kh * run;
                         int h = oh * spec.stride() - spec.padding() + kh;
-                        for (int kw = 0; kw < k; kw++) {
-                            int w = ow * spec.stride() - spec.padding() + kw;
-                            boolean inside = h >= 0 && h < input.height() && w >= 0 && w < input.width();
-                            for (int c = 0; c < inChannels; c++) {
-                                patches[out++] = inside ? x[base + inputOffset(c, h, w)] : 0f;
-                            }
+                        if (h < 0 || h >= input.height() || from >= to) {
+                            Arrays.fill(patches, out, out + run, 0f);
+                            continue;
+                        }
+                        if (from > 0) {
+                            Arrays.fill(patches, out, out + from * channels, 0f);
+                        }
+                        System.arraycopy(x, image + (h * input.width() + w) * channels, patches, out + from * channels, (to - from) * channels);
+                        if (to < k) {
+                            Arrays.fill(patches, out + to * channels, out + run, 0f);
                         }
                     }
                 }
@@ -224,25 +242,27 @@ final class ConvBlock extends Block {
     private void col2im(float[] patches, int rows, float[] x) {
         Arrays.fill(x, 0, rows * input.size(), 0f);
         int k = spec.kernel();
+        int channels = input.channels();
+        int run = k * channels;
         int patch = patchSize();
-        int in = input.size();
-        int inChannels = input.channels();
         int row = 0;
         for (int n = 0; n < rows; n++) {
-            int base = n * in;
+            int image = n * input.size();
             for (int oh = 0; oh < output.height(); oh++) {
                 for (int ow = 0; ow < output.width(); ow++, row++) {
-                    int from = row * patch;
+                    int from = firstColumn(ow);
+                    int to = endColumn(ow);
+                    int w = ow * spec.stride() - spec.padding() + from;
                     for (int kh = 0; kh < k; kh++) {
                         int h = oh * spec.stride() - spec.padding() + kh;
-                        for (int kw = 0; kw < k; kw++) {
-                            int w = ow * spec.stride() - spec.padding() + kw;
-                            if (h >= 0 && h < input.height() && w >= 0 && w < input.width()) {
-                                for (int c = 0; c < inChannels; c++) {
-                                    x[base + inputOffset(c, h, w)] += patches[from + c];
-                                }
-                            }
-                            from += inChannels;
+                        if (h < 0 || h >= input.height() || from >= to) {
+                            continue;
+                        }
+                        int source = row * patch + kh * run + from * channels;
+                        int target = image + (h * input.width() + w) * channels;
+                        int length = (to - from) * channels;
+                        for (int i = 0; i < length; i++) {
+                            x[target + i] += patches[source + i];
                         }
                     }
                 }
