@@ -82,10 +82,10 @@ def time_steps(widths, pattern, x, y, warmup=60, steps=300):
     return statistics.median(times) * 1e3
 
 
-def mnist(shape):
-    """The mnist-10k training split as tensors: images scaled to [0, 1] in the given per-image shape, and labels."""
-    images = read_idx("datasets/mnist-10k/train-images-idx3-ubyte.gz").reshape((-1,) + shape).astype(np.float32) / 255
-    labels = read_idx("datasets/mnist-10k/train-labels-idx1-ubyte.gz").astype(np.int64)
+def mnist(shape, split="train"):
+    """A mnist-10k split as tensors: images scaled to [0, 1] in the given per-image shape, and labels."""
+    images = read_idx(f"datasets/mnist-10k/{split}-images-idx3-ubyte.gz").reshape((-1,) + shape).astype(np.float32) / 255
+    labels = read_idx(f"datasets/mnist-10k/{split}-labels-idx1-ubyte.gz").astype(np.int64)
     return torch.from_numpy(images), torch.from_numpy(labels)
 
 

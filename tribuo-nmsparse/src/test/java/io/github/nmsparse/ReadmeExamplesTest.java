@@ -84,6 +84,15 @@ class ReadmeExamplesTest {
         assertEquals(8, SparsityProvenance.history(model.getProvenance()).size());
     }
 
+    @Test
+    void theReadmeShowsTheShippedResidualNetworkVerbatim() throws IOException {
+        String shipped = Files.readString(Path.of("plugin-descriptor/nmsparse-trainers.xml"));
+        Matcher m = Pattern.compile("\\n( *<component name=\"resnet-sr-ste-2-4\".*?</component>)", Pattern.DOTALL).matcher(shipped);
+        assertTrue(m.find(), "plugin-descriptor/nmsparse-trainers.xml has no resnet-sr-ste-2-4");
+        assertEquals(m.group(1).stripIndent().strip(), block("resnet"),
+                "README.md's residual network differs from the plugin-descriptor component resnet-sr-ste-2-4");
+    }
+
     /** @return the fenced block that follows {@code <!-- snippet: name -->} in the README */
     private static String block(String name) throws IOException {
         String readme = Files.readString(README);

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The N:M mask of a 1024x1024 layer (recomputed from the weights, masked weights written, flips counted: the
  * per-step work of STE and SR-STE) against one forward GEMM of that layer at batch 128, side by side in one run.
- * Run: {@code mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.MaskBenchmark}
+ * Run: {@code mvn -q -pl tribuo-nmsparse test-compile exec:exec -Dexec.skip=false -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.bench.MaskBenchmark}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

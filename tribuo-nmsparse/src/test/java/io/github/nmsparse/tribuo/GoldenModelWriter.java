@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * every score kept in full precision. Run it only when the format changes on purpose (and bump
  * ModelFormat.CURRENT_VERSION first): the files are named by version, so those of earlier versions stay and stay tested
  * (the version 0 multi-layer perceptron is digits-sr-ste-2-4.model):
- * {@code mvn -q test-compile exec:exec -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.tribuo.GoldenModelWriter}
+ * {@code mvn -q -pl tribuo-nmsparse test-compile exec:exec -Dexec.skip=false -Dexec.classpathScope=test -Dexec.mainClass=io.github.nmsparse.tribuo.GoldenModelWriter}
  */
 public final class GoldenModelWriter {
 
