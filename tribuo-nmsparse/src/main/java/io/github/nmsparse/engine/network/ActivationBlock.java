@@ -57,13 +57,11 @@ final class ActivationBlock extends Block {
     }
 
     /** The batch's output, the input seen, and dLoss/d(input). */
-    private static final class Buffers {
-        final Tensor y;
+    private static final class Buffers extends BlockBuffers {
         Tensor x;
-        Tensor dx;
 
         Buffers(int rows, Shape shape) {
-            this.y = new Tensor(rows, shape);
+            super(rows, shape);
         }
     }
 
@@ -86,11 +84,9 @@ final class ActivationBlock extends Block {
             return null;
         }
         Buffers b = (Buffers) buffers;
-        if (b.dx == null) {
-            b.dx = new Tensor(dy.rows, input);
-        }
-        activation.backward(b.x.readHeap(), b.y.readHeap(), dy.readHeap(), b.dx.writeHeap(), dy.size());
-        return b.dx;
+        Tensor dInput = b.inputGradient(dy.rows, input);
+        activation.backward(b.x.readHeap(), b.y.readHeap(), dy.readHeap(), dInput.writeHeap(), dy.size());
+        return dInput;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine.network;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** {@code avgpool Q}: the mean of each QxQ window, windows Q apart; what is left over at the edges is dropped. */
@@ -46,24 +47,14 @@ final class AvgPoolBlock extends Block {
         this.window = window;
     }
 
-    /** The batch's output and dLoss/d(input). */
-    private static final class Buffers {
-        final Tensor y;
-        Tensor dx;
-
-        Buffers(int rows, Shape output) {
-            this.y = new Tensor(rows, output);
-        }
-    }
-
     @Override
     Object buffers(int rows, boolean training) {
-        return new Buffers(rows, output);
+        return new BlockBuffers(rows, output);
     }
 
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
-        Buffers b = (Buffers) buffers;
+        BlockBuffers b = (BlockBuffers) buffers;
         float[] a = x.readHeap();
         float[] pooled = b.y.writeHeap();
         float scale = 1f / (window * window);
@@ -93,12 +84,10 @@ final class AvgPoolBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        Buffers b = (Buffers) buffers;
-        if (b.dx == null) {
-            b.dx = new Tensor(dy.rows, input);
-        }
-        float[] dx = b.dx.writeHeap();
-        java.util.Arrays.fill(dx, 0f);
+        BlockBuffers b = (BlockBuffers) buffers;
+        Tensor dInput = b.inputGradient(dy.rows, input);
+        float[] dx = dInput.writeHeap();
+        Arrays.fill(dx, 0f);
         float[] gradient = dy.readHeap();
         float scale = 1f / (window * window);
         int channels = input.channels();
@@ -118,7 +107,7 @@ final class AvgPoolBlock extends Block {
                 }
             }
         }
-        return b.dx;
+        return dInput;
     }
 
     @Override

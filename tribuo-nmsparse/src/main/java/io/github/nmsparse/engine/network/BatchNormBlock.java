@@ -109,14 +109,12 @@ final class BatchNormBlock extends Block {
     }
 
     /** The batch's output; for training the normalized values, 1 / std per channel, and dLoss/d(input). */
-    private static final class Buffers {
-        final Tensor y;
+    private static final class Buffers extends BlockBuffers {
         final float[] normalized;
         final float[] inverseStd;
-        Tensor dx;
 
         Buffers(int rows, Shape shape, boolean training) {
-            this.y = new Tensor(rows, shape);
+            super(rows, shape);
             this.normalized = training ? new float[rows * shape.size()] : null;
             this.inverseStd = new float[shape.channels()];
         }
@@ -229,16 +227,14 @@ final class BatchNormBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        if (b.dx == null) {
-            b.dx = new Tensor(dy.rows, input);
-        }
-        float[] dx = b.dx.writeHeap();
+        Tensor dInput = b.inputGradient(dy.rows, input);
+        float[] dx = dInput.writeHeap();
         for (int p = 0; p < positions * channels; p += channels) {
             for (int c = 0; c < channels; c++) {
                 dx[p + c] = scale[c] * (gradient[p + c] - meanGradient[c] - normalized[p + c] * meanGradientNormalized[c]);
             }
         }
-        return b.dx;
+        return dInput;
     }
 
     /**

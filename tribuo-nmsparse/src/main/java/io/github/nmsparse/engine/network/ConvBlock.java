@@ -132,15 +132,13 @@ final class ConvBlock extends Block {
     }
 
     /** The batch's patches and output, and for training the gradients of both. */
-    private final class Buffers {
+    private final class Buffers extends BlockBuffers {
         final Tensor patches;
-        final Tensor y;
         Tensor patchGradient;
-        Tensor dx;
 
         Buffers(int rows) {
+            super(rows, output);
             this.patches = new Tensor(rows * output.positions(), Shape.vector(patchSize()));
-            this.y = new Tensor(rows, output);
         }
     }
 
@@ -181,13 +179,13 @@ final class ConvBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        if (b.dx == null) {
+        if (b.patchGradient == null) {
             b.patchGradient = new Tensor(b.patches.rows, b.patches.shape);
-            b.dx = new Tensor(dy.rows, input);
         }
+        Tensor dInput = b.inputGradient(dy.rows, input);
         Nd4j.gemm(dy.readArray(channels), layer.forwardWeights(), b.patchGradient.writeArray(), false, false, 1.0, 0.0);
-        col2im(b.patchGradient.readHeap(), dy.rows, b.dx.writeHeap());
-        return b.dx;
+        col2im(b.patchGradient.readHeap(), dy.rows, dInput.writeHeap());
+        return dInput;
     }
 
     /*

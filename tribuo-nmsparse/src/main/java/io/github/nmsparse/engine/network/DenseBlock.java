@@ -2,6 +2,7 @@ package io.github.nmsparse.engine.network;
 
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -84,13 +85,11 @@ final class DenseBlock extends Block {
     }
 
     /** The batch's output, the input seen, and dLoss/d(input). */
-    private static final class Buffers {
-        final Tensor y;
+    private static final class Buffers extends BlockBuffers {
         Tensor x;
-        Tensor dx;
 
         Buffers(int rows, Shape output) {
-            this.y = new Tensor(rows, output);
+            super(rows, output);
         }
     }
 
@@ -116,11 +115,9 @@ final class DenseBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        if (b.dx == null) {
-            b.dx = new Tensor(dy.rows, input);
-        }
-        Nd4j.gemm(dy.readArray(), layer.forwardWeights(), b.dx.writeArray(), false, false, 1.0, 0.0);
-        return b.dx;
+        Tensor dInput = b.inputGradient(dy.rows, input);
+        Nd4j.gemm(dy.readArray(), layer.forwardWeights(), dInput.writeArray(), false, false, 1.0, 0.0);
+        return dInput;
     }
 
     static void addBias(float[] z, float[] bias, int rows) {
@@ -136,7 +133,7 @@ final class DenseBlock extends Block {
     /** Writes the column sums of a {@code rows x target.length} matrix into {@code target}. */
     static void sumColumns(float[] delta, float[] target, int rows) {
         int width = target.length;
-        java.util.Arrays.fill(target, 0f);
+        Arrays.fill(target, 0f);
         for (int r = 0; r < rows; r++) {
             int base = r * width;
             for (int k = 0; k < width; k++) {

@@ -44,24 +44,14 @@ final class GlobalAvgPoolBlock extends Block {
         super(input, Shape.vector(input.channels()));
     }
 
-    /** The batch's output and dLoss/d(input). */
-    private static final class Buffers {
-        final Tensor y;
-        Tensor dx;
-
-        Buffers(int rows, Shape output) {
-            this.y = new Tensor(rows, output);
-        }
-    }
-
     @Override
     Object buffers(int rows, boolean training) {
-        return new Buffers(rows, output);
+        return new BlockBuffers(rows, output);
     }
 
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
-        Buffers b = (Buffers) buffers;
+        BlockBuffers b = (BlockBuffers) buffers;
         float[] values = x.readHeap();
         float[] means = b.y.writeHeap();
         int channels = input.channels();
@@ -91,12 +81,10 @@ final class GlobalAvgPoolBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        Buffers b = (Buffers) buffers;
-        if (b.dx == null) {
-            b.dx = new Tensor(dy.rows, input);
-        }
+        BlockBuffers b = (BlockBuffers) buffers;
+        Tensor dInput = b.inputGradient(dy.rows, input);
         float[] gradient = dy.readHeap();
-        float[] dx = b.dx.writeHeap();
+        float[] dx = dInput.writeHeap();
         int channels = input.channels();
         int positions = input.positions();
         float scale = 1f / positions;
@@ -110,7 +98,7 @@ final class GlobalAvgPoolBlock extends Block {
                 }
             }
         }
-        return b.dx;
+        return dInput;
     }
 
     @Override

@@ -49,13 +49,11 @@ final class MaxPoolBlock extends Block {
     }
 
     /** The batch's output, where each output came from, and dLoss/d(input). */
-    private static final class Buffers {
-        final Tensor y;
+    private static final class Buffers extends BlockBuffers {
         final int[] argMax;
-        Tensor dx;
 
         Buffers(int rows, Shape output) {
-            this.y = new Tensor(rows, output);
+            super(rows, output);
             this.argMax = new int[rows * output.size()];
         }
     }
@@ -103,16 +101,14 @@ final class MaxPoolBlock extends Block {
             return null;
         }
         Buffers b = (Buffers) buffers;
-        if (b.dx == null) {
-            b.dx = new Tensor(dy.rows, input);
-        }
-        float[] dx = b.dx.writeHeap();
+        Tensor dInput = b.inputGradient(dy.rows, input);
+        float[] dx = dInput.writeHeap();
         Arrays.fill(dx, 0f);
         float[] gradient = dy.readHeap();
         for (int i = 0; i < gradient.length; i++) {
             dx[b.argMax[i]] += gradient[i];
         }
-        return b.dx;
+        return dInput;
     }
 
     @Override

@@ -131,16 +131,14 @@ final class ResidualBlock extends Block {
     }
 
     /** The body's buffers, the projection's, the sum, and dLoss/d(input). */
-    private static final class Buffers {
+    private static final class Buffers extends BlockBuffers {
         final Object[] body;
         final Object projection;
-        final Tensor y;
-        Tensor dx;
 
         Buffers(Object[] body, Object projection, Tensor y) {
+            super(y);
             this.body = body;
             this.projection = projection;
-            this.y = y;
         }
     }
 
@@ -170,16 +168,14 @@ final class ResidualBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        if (b.dx == null) {
-            b.dx = new Tensor(dy.rows, input);
-        }
+        Tensor dInput = b.inputGradient(dy.rows, input);
         float[] fromMain = main.readHeap();
         float[] fromShortcut = shortcut.readHeap();
-        float[] dx = b.dx.writeHeap();
+        float[] dx = dInput.writeHeap();
         for (int i = 0; i < dx.length; i++) {
             dx[i] = fromMain[i] + fromShortcut[i];
         }
-        return b.dx;
+        return dInput;
     }
 
     @Override
