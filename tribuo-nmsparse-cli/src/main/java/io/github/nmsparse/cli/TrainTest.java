@@ -85,8 +85,9 @@ public final class TrainTest {
         @Option(longName = "convolutions", usage = "Override the convolution stages, comma-separated, each CxK[sS][pP][bn][/Q], e.g. 16x3p1bn/2,32x3p1/2.")
         public List<String> convolutions;
         /** Override. */
-        @Option(longName = "blocks", usage = "Override the blocks, as one text, e.g. \"conv 16x3p1, bn, relu, residual(conv 16x3p1, bn), relu, gap\".")
-        public String blocks;
+        // A list because OLCUT splits an option's text at commas; the pieces are joined back into one block text.
+        @Option(longName = "blocks", usage = "Override the blocks, as one text, e.g. 'conv 16x3p1, bn, relu, residual(conv 16x3p1, bn), relu, gap'.")
+        public List<String> blocks;
         /** Override. */
         @Option(longName = "input-shape", usage = "Override the input shape of a convolutional network: channels,height,width.")
         public int[] inputShape;
@@ -164,7 +165,7 @@ public final class TrainTest {
                 overrides.put("convolutions", ListProperty.createFromStringList(convolutions));
             }
             if (blocks != null) {
-                overrides.put("blocks", ListProperty.createFromStringList(List.of(blocks)));
+                overrides.put("blocks", ListProperty.createFromStringList(List.of(String.join(",", blocks))));
             }
             if (inputShape != null) {
                 overrides.put("inputShape", ListProperty.createFromStringList(Arrays.stream(inputShape)

@@ -51,6 +51,15 @@ class TrainTestTest {
         assertNotEquals(trainerFrom().getProvenance(), trainer.getProvenance());
     }
 
+    /** A block text holds commas, which OLCUT's option parser splits at: the pieces make one text again. */
+    @Test
+    void theBlocksFlagTakesAResidualNetwork() {
+        String blocks = "conv 8x3p1, bn, relu, residual(conv 16x3s2p1, bn, relu, conv 16x3p1, bn), relu, gap";
+        NMSparseTrainer<?> trainer = trainerFrom("--blocks", blocks, "--input-shape", "1,8,8", "--hidden", "32");
+        NMSparseTrainer<?> expected = NMSparseTrainer.builder(new LabelAdapter()).blocks(new int[] {1, 8, 8}, blocks).hiddenSizes(32).build();
+        assertEquals(expected.getProvenance(), trainer.getProvenance());
+    }
+
     /** The method's and optimizer's own settings: a new kind takes its defaults, and a setting goes to the component that has it. */
     @Test
     void componentFlagsSetTheMethodAndTheOptimizer() {
