@@ -56,23 +56,14 @@ final class ActivationBlock extends Block {
         this.activation = activation;
     }
 
-    /** The batch's output, the input seen, and dLoss/d(input). */
-    private static final class Buffers extends BlockBuffers {
-        Tensor x;
-
-        Buffers(int rows, Shape shape) {
-            super(rows, shape);
-        }
-    }
-
     @Override
     Object buffers(int rows, boolean training) {
-        return new Buffers(rows, output);
+        return new BlockBuffers.KeepingInput(rows, output);
     }
 
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
-        Buffers b = (Buffers) buffers;
+        BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
         b.x = x;
         activation.forward(x.readHeap(), b.y.writeHeap(), x.size());
         return b.y;
@@ -83,7 +74,7 @@ final class ActivationBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        Buffers b = (Buffers) buffers;
+        BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
         Tensor dInput = b.inputGradient(dy.rows, input);
         activation.backward(b.x.readHeap(), b.y.readHeap(), dy.readHeap(), dInput.writeHeap(), dy.size());
         return dInput;

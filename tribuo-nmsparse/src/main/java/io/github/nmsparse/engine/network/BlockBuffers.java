@@ -23,4 +23,17 @@ class BlockBuffers {
         }
         return dx;
     }
+
+    /**
+     * The buffers of a block whose backward pass needs the input it saw: a dense layer's weight gradient, an
+     * activation's derivative.
+     */
+    static final class KeepingInput extends BlockBuffers {
+        /** The input of the last forward pass. */
+        Tensor x;
+
+        KeepingInput(int rows, Shape output) {
+            super(rows, output);
+        }
+    }
 }

@@ -153,13 +153,7 @@ final class ConvBlock extends Block {
         im2col(x.readHeap(), x.rows, b.patches.writeHeap());
         int channels = spec.channels();
         Nd4j.gemm(b.patches.readArray(), layer.forwardWeights(), b.y.writeArray(channels), false, true, 1.0, 0.0);
-        float[] z = b.y.updateHeap();
-        float[] bias = layer.biasValues();
-        for (int p = 0; p < z.length; p += channels) {
-            for (int c = 0; c < channels; c++) {
-                z[p + c] += bias[c];
-            }
-        }
+        layer.addBias(b.y.updateHeap(), x.rows * output.positions());
         return b.y;
     }
 
@@ -168,14 +162,7 @@ final class ConvBlock extends Block {
         Buffers b = (Buffers) buffers;
         int channels = spec.channels();
         Nd4j.gemm(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
-        float[] grad = dy.readHeap();
-        float[] biasGradient = layer.biasGradient();
-        Arrays.fill(biasGradient, 0f);
-        for (int p = 0; p < grad.length; p += channels) {
-            for (int c = 0; c < channels; c++) {
-                biasGradient[c] += grad[p + c];
-            }
-        }
+        layer.setBiasGradient(dy.readHeap(), dy.rows * output.positions());
         if (!inputGradient) {
             return null;
         }

@@ -2,7 +2,6 @@ package io.github.nmsparse.engine.network;
 
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -84,62 +83,31 @@ final class DenseBlock extends Block {
         this.layer = layer;
     }
 
-    /** The batch's output, the input seen, and dLoss/d(input). */
-    private static final class Buffers extends BlockBuffers {
-        Tensor x;
-
-        Buffers(int rows, Shape output) {
-            super(rows, output);
-        }
-    }
-
     @Override
     Object buffers(int rows, boolean training) {
-        return new Buffers(rows, output);
+        return new BlockBuffers.KeepingInput(rows, output);
     }
 
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
-        Buffers b = (Buffers) buffers;
+        BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
         b.x = x;
         Nd4j.gemm(x.readArray(), layer.forwardWeights(), b.y.writeArray(), false, true, 1.0, 0.0);
-        addBias(b.y.updateHeap(), layer.biasValues(), x.rows);
+        layer.addBias(b.y.updateHeap(), x.rows);
         return b.y;
     }
 
     @Override
     Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
-        Buffers b = (Buffers) buffers;
+        BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
         Nd4j.gemm(dy.readArray(), b.x.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
-        sumColumns(dy.readHeap(), layer.biasGradient(), dy.rows);
+        layer.setBiasGradient(dy.readHeap(), dy.rows);
         if (!inputGradient) {
             return null;
         }
         Tensor dInput = b.inputGradient(dy.rows, input);
         Nd4j.gemm(dy.readArray(), layer.forwardWeights(), dInput.writeArray(), false, false, 1.0, 0.0);
         return dInput;
-    }
-
-    static void addBias(float[] z, float[] bias, int rows) {
-        int width = bias.length;
-        for (int r = 0; r < rows; r++) {
-            int base = r * width;
-            for (int k = 0; k < width; k++) {
-                z[base + k] += bias[k];
-            }
-        }
-    }
-
-    /** Writes the column sums of a {@code rows x target.length} matrix into {@code target}. */
-    static void sumColumns(float[] delta, float[] target, int rows) {
-        int width = target.length;
-        Arrays.fill(target, 0f);
-        for (int r = 0; r < rows; r++) {
-            int base = r * width;
-            for (int k = 0; k < width; k++) {
-                target[k] += delta[base + k];
-            }
-        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -63,12 +64,25 @@ final class Layer {
         return weightGradient;
     }
 
-    float[] biasValues() {
-        return biasValues;
+    /** Adds the biases to each of {@code rows} rows of outputs in {@code z}, row-major with one value per output. */
+    void addBias(float[] z, int rows) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * outputs;
+            for (int k = 0; k < outputs; k++) {
+                z[base + k] += biasValues[k];
+            }
+        }
     }
 
-    float[] biasGradient() {
-        return biasGradient;
+    /** Sets the bias gradient to the column sums of {@code rows} rows of dLoss/d(output) in {@code delta}. */
+    void setBiasGradient(float[] delta, int rows) {
+        Arrays.fill(biasGradient, 0f);
+        for (int r = 0; r < rows; r++) {
+            int base = r * outputs;
+            for (int k = 0; k < outputs; k++) {
+                biasGradient[k] += delta[base + k];
+            }
+        }
     }
 
     /** @return the weights, then the biases */
