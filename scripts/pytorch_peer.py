@@ -24,11 +24,15 @@ def read_idx(path):
 
 
 class SparseSTE(torch.autograd.Function):
+    """N:M mask of each row of a [rows, k] weight, groups of m along the row, a short last group keeping min(n, r)."""
+
     @staticmethod
     def forward(ctx, weight, n, m, decay):
-        groups = weight.detach().abs().reshape(-1, m)
-        index = torch.topk(groups, n, dim=1, largest=True, sorted=False).indices
-        mask = torch.zeros_like(groups).scatter_(1, index, 1.0).reshape(weight.shape)
+        rows, k = weight.shape
+        pad = (-k) % m
+        magnitude = torch.nn.functional.pad(weight.detach().abs(), (0, pad), value=-1.0).reshape(rows, -1, m)
+        index = torch.topk(magnitude, n, dim=2, largest=True, sorted=False).indices
+        mask = torch.zeros_like(magnitude).scatter_(2, index, 1.0).reshape(rows, -1)[:, :k]
         ctx.save_for_backward(weight, mask)
         ctx.decay = decay
         return weight * mask

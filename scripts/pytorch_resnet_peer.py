@@ -18,27 +18,7 @@ import time
 
 import torch
 
-from pytorch_peer import mnist
-
-
-class SparseSTE(torch.autograd.Function):
-    """N:M mask of each row of a [rows, k] weight, groups of m along the row, a short last group keeping min(n, r)."""
-
-    @staticmethod
-    def forward(ctx, weight, n, m, decay):
-        rows, k = weight.shape
-        pad = (-k) % m
-        magnitude = torch.nn.functional.pad(weight.detach().abs(), (0, pad), value=-1.0).reshape(rows, -1, m)
-        index = torch.topk(magnitude, n, dim=2, largest=True, sorted=False).indices
-        mask = torch.zeros_like(magnitude).scatter_(2, index, 1.0).reshape(rows, -1)[:, :k]
-        ctx.save_for_backward(weight, mask)
-        ctx.decay = decay
-        return weight * mask
-
-    @staticmethod
-    def backward(ctx, grad):
-        weight, mask = ctx.saved_tensors
-        return grad + ctx.decay * (1 - mask) * weight, None, None, None
+from pytorch_peer import mnist, SparseSTE
 
 
 class Conv(torch.nn.Conv2d):
