@@ -28,14 +28,20 @@ class PublicApiTest {
             "engine.Objective", "engine.SigmoidBinaryCrossEntropy", "engine.SoftmaxCrossEntropy", "engine.SquaredError",
             "engine.TrainingData", "engine.TrainingDivergedException", "engine.TrainingListener", "engine.TrainingPlan",
             "engine.TrainingResult", "engine.TrainingRun",
+            // The executor setting, and what an objective implements to run on the ops executor.
+            "engine.Executor", "engine.DeviceLoss",
             // Training methods and optimizers: components, and what a new one implements.
             "engine.method.Asp", "engine.method.Dense", "engine.method.SparsityMethod", "engine.method.SrSte", "engine.method.Ste",
-            "engine.optimizer.AdamW", "engine.optimizer.Optimizer", "engine.optimizer.Sgd",
+            "engine.optimizer.AdamW", "engine.optimizer.Optimizer", "engine.optimizer.Sgd", "engine.optimizer.DeviceUpdate",
             // The network: architecture, weights as a model keeps them, and what methods and optimizers drive.
             "engine.network.Activation", "engine.network.Architecture", "engine.network.BlockSnapshot", "engine.network.GraphWriter",
             "engine.network.LayerWeights", "engine.network.Nd4jRuntime", "engine.network.Network", "engine.network.NetworkSnapshot",
             "engine.network.Parameter", "engine.network.Predictor", "engine.network.Shape", "engine.network.SparseWeights",
             "engine.network.Workspace",
+            // The same on the ops executor: what its methods, optimizers and objectives drive, and the one gateway to
+            // array memory that they and the executor read and write through.
+            "engine.network.DeviceNetwork", "engine.network.DeviceParameter", "engine.network.DeviceSparseWeights",
+            "engine.network.HostMemory", "engine.network.MaskedLayer",
             // State carried between steps, and the components that own some.
             "engine.state.NamedState", "engine.state.RunComponent", "engine.state.StateInput", "engine.state.StateOutput",
             "engine.state.TrainingState",

@@ -130,6 +130,9 @@ public final class TrainTest {
         /** Override. */
         @Option(longName = "feature-scaling", usage = "Override the input scaling: NONE, MAX_ABS or STANDARDIZE.")
         public String featureScaling;
+        /** Override. */
+        @Option(longName = "executor", usage = "Override what runs the training steps: AUTO (FUSED on ND4J's CPU backend, OPS elsewhere), FUSED or OPS.")
+        public String executor;
         /** Where to save the model. */
         @Option(longName = "save-model", usage = "Save the trained model here, in Tribuo's protobuf format with N:M layers compressed.")
         public Path saveModel;
@@ -161,6 +164,7 @@ public final class TrainTest {
             put(overrides, "warmupEpochs", warmupEpochs);
             put(overrides, "sparseOutputLayer", sparseOutputLayer);
             put(overrides, "featureScaling", featureScaling);
+            put(overrides, "executor", executor);
             if (convolutions != null) {
                 overrides.put("convolutions", ListProperty.createFromStringList(convolutions));
             }

@@ -94,7 +94,7 @@ public final class NetworkTrainer {
         for (TrainingListener listener : all) {
             listener.onTrainingEnd(run);
         }
-        return new TrainingResult(session.network(), run.history(), Nd4jRuntime.configureThisThread());
+        return new TrainingResult(session.network(), run.history(), Nd4jRuntime.configureThisThread(), session.executor());
     }
 
     /** @return a digest of everything that makes a run what it is: a checkpoint resumes only the run that wrote it */

@@ -39,4 +39,14 @@ public interface Objective {
      * @param width   the outputs per row
      */
     void transform(float[] outputs, int rows, int width);
+
+    /**
+     * @param rows  the rows of a batch
+     * @param width the outputs per row
+     * @return this objective on the ops executor, for batches of that size
+     * @throws UnsupportedOperationException for an objective written for the fused executor only
+     */
+    default DeviceLoss onDevice(int rows, int width) {
+        throw new UnsupportedOperationException("the objective " + getClass().getSimpleName() + " has no form for the OPS executor");
+    }
 }

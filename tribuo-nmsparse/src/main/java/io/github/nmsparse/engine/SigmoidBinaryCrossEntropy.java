@@ -1,5 +1,17 @@
 package io.github.nmsparse.engine;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+
 /** An independent sigmoid per output with binary cross-entropy, summed over outputs: multi-label classification. */
 public final class SigmoidBinaryCrossEntropy implements Objective {
 
@@ -26,6 +38,45 @@ public final class SigmoidBinaryCrossEntropy implements Objective {
             gradient[i] = (sigmoid(z) - t) * invRows;
         }
         return loss / rows;
+    }
+
+    /**
+     * {@code sum(max(z, 0) - z t + log1p(exp(-|z|))) / rows}, {@code (sigmoid(z) - t) / rows}, and the share of
+     * decisions {@code z > 0} that match {@code t > 0.5}, as ND4J ops.
+     */
+    @Override
+    public DeviceLoss onDevice(int rows, int width) {
+        return new DeviceLoss(rows, width) {
+            private final INDArray terms = batchArray();
+            private final INDArray scratch = batchArray();
+            private final INDArray loss = scalar();
+            private final INDArray decided = Nd4j.create(DataType.BOOL, rows, width);
+            private final INDArray wanted = Nd4j.create(DataType.BOOL, rows, width);
+            private final INDArray hitValues = batchArray();
+            private final INDArray accuracy = scalar();
+            private final CustomOp lossSum = sumAll(terms, loss);
+            private final CustomOp hitSum = sumAll(hitValues, accuracy);
+
+            @Override
+            protected void compute(INDArray outputs, INDArray targets, INDArray gradient) {
+                Nd4j.exec(new Abs(outputs, terms));
+                terms.negi();
+                Nd4j.exec(new Exp(terms, terms));
+                Nd4j.exec(new Log1p(terms, terms));
+                Nd4j.exec(new RectifiedLinear(outputs, scratch, 0.0));
+                terms.addi(scratch).subi(outputs.mul(targets, scratch));
+                Nd4j.exec(lossSum);
+                setLoss(loss.muli(1f / rows));
+                Nd4j.exec(new Sigmoid(outputs, gradient));
+                gradient.subi(targets).muli(1f / rows);
+                Nd4j.exec(new ScalarGreaterThan(outputs, decided, 0f));
+                Nd4j.exec(new ScalarGreaterThan(targets, wanted, 0.5f));
+                Nd4j.exec(DynamicCustomOp.builder("equals").addInputs(decided, wanted).addOutputs(decided).build());
+                Nd4j.exec(DynamicCustomOp.builder("cast").addInputs(decided).addOutputs(hitValues).addIntegerArguments(DataType.FLOAT.toInt()).build());
+                Nd4j.exec(hitSum);
+                setAccuracy(accuracy.muli(1f / ((float) rows * width)));
+            }
+        };
     }
 
     @Override

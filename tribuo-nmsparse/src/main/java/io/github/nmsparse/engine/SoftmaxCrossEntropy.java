@@ -1,5 +1,12 @@
 package io.github.nmsparse.engine;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.factory.Nd4j;
+
 /** Softmax followed by cross-entropy against one-hot (or soft) target rows: multi-class classification. */
 public final class SoftmaxCrossEntropy implements Objective {
 
@@ -51,6 +58,42 @@ public final class SoftmaxCrossEntropy implements Objective {
                 outputs[base + k] = (float) Math.exp(outputs[base + k] - logSum);
             }
         }
+    }
+
+    /**
+     * Log-softmax, {@code -sum(t * log p) / rows}, {@code (p - t) / rows}, and the share of rows whose largest output
+     * is the target's largest (the first on ties, as here), as ND4J ops.
+     */
+    @Override
+    public DeviceLoss onDevice(int rows, int width) {
+        return new DeviceLoss(rows, width) {
+            private final INDArray logProbabilities = batchArray();
+            private final INDArray products = batchArray();
+            private final INDArray loss = scalar();
+            private final INDArray predicted = Nd4j.create(DataType.INT64, rows);
+            private final INDArray expected = Nd4j.create(DataType.INT64, rows);
+            private final INDArray hits = Nd4j.create(DataType.BOOL, rows);
+            private final INDArray hitValues = Nd4j.create(DataType.FLOAT, rows);
+            private final INDArray accuracy = scalar();
+            private final CustomOp lossSum = sumAll(products, loss);
+            private final CustomOp hitSum = sumAll(hitValues, accuracy);
+
+            @Override
+            protected void compute(INDArray outputs, INDArray targets, INDArray gradient) {
+                Nd4j.exec(DynamicCustomOp.builder("log_softmax").addInputs(outputs).addOutputs(logProbabilities).build());
+                targets.mul(logProbabilities, products);
+                Nd4j.exec(lossSum);
+                setLoss(loss.muli(-1f / rows));
+                Nd4j.exec(new Exp(logProbabilities, gradient));
+                gradient.subi(targets).muli(1f / rows);
+                Nd4j.exec(DynamicCustomOp.builder("argmax").addInputs(outputs).addOutputs(predicted).addIntegerArguments(1).build());
+                Nd4j.exec(DynamicCustomOp.builder("argmax").addInputs(targets).addOutputs(expected).addIntegerArguments(1).build());
+                Nd4j.exec(DynamicCustomOp.builder("equals").addInputs(predicted, expected).addOutputs(hits).build());
+                Nd4j.exec(DynamicCustomOp.builder("cast").addInputs(hits).addOutputs(hitValues).addIntegerArguments(DataType.FLOAT.toInt()).build());
+                Nd4j.exec(hitSum);
+                setAccuracy(accuracy.muli(1f / rows));
+            }
+        };
     }
 
     /** log(sum(exp(z))) of one row, shifted by its maximum so that no exponential overflows. */

@@ -16,6 +16,7 @@ public final class TrainingPlan {
     private final int warmupEpochs;
     private final int batchSize;
     private final long seed;
+    private final Executor executor;
 
     private TrainingPlan(Builder b) {
         if (b.method == null || b.optimizer == null) {
@@ -40,6 +41,7 @@ public final class TrainingPlan {
         this.warmupEpochs = b.warmupEpochs;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
+        this.executor = b.executor == null ? Executor.AUTO : b.executor;
     }
 
     /** @return a builder with nothing set: every setting must be given (the defaults live in the Tribuo trainer) */
@@ -75,7 +77,14 @@ public final class TrainingPlan {
         return seed;
     }
 
-    /** @return every setting, for fingerprints and logs */
+    Executor executor() {
+        return executor;
+    }
+
+    /**
+     * @return every setting that decides what a run computes, for fingerprints and logs; the executor is left out, as
+     *         it decides only where the run computes it, so that a checkpoint of one executor resumes in the other
+     */
     @Override
     public String toString() {
         return "method " + method.describe() + ", optimizer " + optimizer.describe() + ", learning rate " + learningRate
@@ -91,6 +100,7 @@ public final class TrainingPlan {
         private int warmupEpochs;
         private int batchSize;
         private long seed;
+        private Executor executor;
 
         private Builder() {
         }
@@ -134,6 +144,12 @@ public final class TrainingPlan {
         /** @param seed the seed of the initial weights and of the shuffling */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /** @param executor what runs the steps; AUTO when not set */
+        public Builder executor(Executor executor) {
+            this.executor = executor;
             return this;
         }
 

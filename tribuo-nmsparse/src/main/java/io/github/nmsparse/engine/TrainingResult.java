@@ -10,9 +10,10 @@ import java.util.List;
  *
  * @param network the trained network
  * @param history one record per epoch
- * @param backend the backend and thread settings it trained with
+ * @param backend  the backend and thread settings it trained with
+ * @param executor the executor that ran its steps, FUSED or OPS
  */
-public record TrainingResult(Network network, List<EpochRecord> history, Nd4jRuntime.BackendInfo backend) {
+public record TrainingResult(Network network, List<EpochRecord> history, Nd4jRuntime.BackendInfo backend, Executor executor) {
 
     /** Copies the history. */
     public TrainingResult {

@@ -4,7 +4,6 @@ import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.network.Architecture;
 import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.Network;
-import io.github.nmsparse.engine.network.Workspace;
 import io.github.nmsparse.engine.optimizer.Optimizer;
 import io.github.nmsparse.engine.state.NamedState;
 import io.github.nmsparse.engine.state.StateInput;
@@ -12,16 +11,14 @@ import io.github.nmsparse.engine.state.StateOutput;
 import io.github.nmsparse.engine.state.TrainingState;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One training run, step by step. A step: the method prepares the masks, forward, loss, backward, then the fused
- * update (gradient refinement, optimizer, new masks) in one pass over each weight matrix. The data is reshuffled at
+ * One training run, step by step. A step: the method prepares the masks, forward, loss, backward, then the update
+ * (gradient refinement, optimizer, new masks), run by the plan's executor; at each epoch's end the executor brings
+ * the host network up to date. The data is reshuffled at
  * the start of each epoch. {@link NetworkTrainer} drives whole epochs; benchmarks drive single steps.
  */
 final class TrainingSession {
@@ -34,7 +31,8 @@ final class TrainingSession {
     private final Optimizer optimizer;
     private final SplittableRandom shuffler;
     private final LearningRateSchedule schedule;
-    private final Map<Integer, Batch> batches = new HashMap<>();
+    private final Executor executor;
+    private final StepExecutor steps;
     private final int[] order;
     private final int batch;
     private final int stepsPerEpoch;
@@ -43,10 +41,6 @@ final class TrainingSession {
     private int lastBatchSize;
     private double lastRate;
     private double lastAccuracy;
-
-    /** A batch size's workspace and targets. */
-    private record Batch(Workspace workspace, float[] targets) {
-    }
 
     /**
      * Starts a run: a seeded network, seeded shuffling, and fresh copies of the plan's method and optimizer.
@@ -71,6 +65,9 @@ final class TrainingSession {
                     + " outputs does not fit a network of " + network.inputs() + " inputs and " + network.outputs() + " outputs");
         }
         optimizer.initialise(network.parameters());
+        this.executor = plan.executor().resolve();
+        this.steps = executor == Executor.FUSED ? new FusedExecutor(network, objective, data, method, optimizer)
+                : new OpsExecutor(network, objective, data, method, optimizer);
         int rows = data.rows();
         this.batch = Math.min(plan.batchSize(), rows);
         this.stepsPerEpoch = (rows + batch - 1) / batch;
@@ -92,22 +89,20 @@ final class TrainingSession {
             shuffle();
         }
         int size = Math.min(batch, data.rows() - position);
-        Batch b = batches.computeIfAbsent(size, n -> new Batch(network.workspace(n, true), new float[n * data.outputs()]));
-        gather(b);
-        method.beforeStep(network.sparseWeights(), new SparsityMethod.TrainingClock(epochsDone(), plan.epochs()));
-        Workspace ws = b.workspace();
-        network.forward(ws);
-        double loss = objective.lossAndGradient(ws.outputs(), b.targets(), ws.outputGradient(), size, network.outputs());
-        lastAccuracy = objective.accuracy(ws.outputs(), b.targets(), size, network.outputs());
-        if (Double.isFinite(loss)) {
-            network.backward(ws);
-            lastRate = schedule.rate(step);
-            FusedUpdate.apply(network.parameters(), optimizer, method, (float) lastRate, step + 1);
+        double rate = schedule.rate(step);
+        StepExecutor.Outcome outcome = steps.step(order, position, size,
+                new SparsityMethod.TrainingClock(epochsDone(), plan.epochs()), (float) rate, step + 1);
+        if (Double.isFinite(outcome.loss())) {
+            lastRate = rate;
         }
+        lastAccuracy = outcome.accuracy();
         step++;
         lastBatchSize = size;
         position = position + size >= data.rows() ? 0 : position + size;
-        return loss;
+        if (position == 0) {
+            steps.publish();
+        }
+        return outcome.loss();
     }
 
     private void shuffle() {
@@ -116,17 +111,6 @@ final class TrainingSession {
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
-        }
-    }
-
-    private void gather(Batch b) {
-        int inputs = data.inputs();
-        int outputs = data.outputs();
-        FloatBuffer input = b.workspace().input();
-        for (int r = 0; r < b.workspace().rows(); r++) {
-            int row = order[position + r];
-            input.put(r * inputs, data.features(), row * inputs, inputs);
-            System.arraycopy(data.targets(), row * outputs, b.targets(), r * outputs, outputs);
         }
     }
 
@@ -146,6 +130,24 @@ final class TrainingSession {
 
     Network network() {
         return network;
+    }
+
+    /**
+     * Brings the host network and optimizer up to date now, as at an epoch's end: for tests that compare the
+     * executors step by step.
+     */
+    void publish() {
+        steps.publish();
+    }
+
+    /** @return what runs the steps */
+    StepExecutor stepExecutor() {
+        return steps;
+    }
+
+    /** @return the executor the steps run on, FUSED or OPS */
+    Executor executor() {
+        return executor;
     }
 
     int lastBatchSize() {

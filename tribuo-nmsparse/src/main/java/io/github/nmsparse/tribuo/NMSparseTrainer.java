@@ -9,6 +9,7 @@ import io.github.nmsparse.engine.ConfigurableListener;
 import io.github.nmsparse.engine.NetworkTrainer;
 import io.github.nmsparse.engine.TrainingData;
 import io.github.nmsparse.engine.TrainingListener;
+import io.github.nmsparse.engine.Executor;
 import io.github.nmsparse.engine.TrainingPlan;
 import io.github.nmsparse.engine.TrainingResult;
 import io.github.nmsparse.engine.method.SparsityMethod;
@@ -100,6 +101,9 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Config(description = "Seed of the weight initialization and the shuffling.")
     private long seed = Trainer.DEFAULT_SEED;
 
+    @Config(description = "What runs the training steps: AUTO (FUSED on ND4J's CPU backend, OPS on any other), FUSED (Java loops, CPU only) or OPS (ND4J ops only).")
+    private Executor executor = Executor.AUTO;
+
     @Config(description = "Listeners told of every step and epoch, after the trainer's own (SAD, divergence check, epoch log).")
     private List<ConfigurableListener> listeners = List.of();
 
@@ -138,6 +142,12 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         require(optimizer != null, "optimizer", "must be an optimizer component (AdamW, Sgd)");
         require(listeners != null && listeners.stream().allMatch(java.util.Objects::nonNull), "listeners", "must be a list of listener components");
         require(convolutions != null, "convolutions", "must be a list");
+        require(executor != null, "executor", "must be AUTO, FUSED or OPS");
+        try {
+            executor.resolve();
+        } catch (IllegalStateException e) {
+            throw new PropertyException(e, "", "executor", e.getMessage());
+        }
         require(blocks != null, "blocks", "must be a list");
         require(convolutions.isEmpty() || blocks.isEmpty(), "blocks",
                 "and convolutions cannot both be set: convolutions is a shorthand for blocks; write the stages as blocks");
@@ -255,12 +265,12 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             throw new IllegalArgumentException("the network does not fit the data's " + input + " features: " + e.getMessage(), e);
         }
         TrainingPlan plan = TrainingPlan.builder().method(method).optimizer(optimizer).learningRate(learningRate).epochs(epochs)
-                .warmupEpochs(warmupEpochs).batchSize(batchSize).seed(runSeed).build();
+                .warmupEpochs(warmupEpochs).batchSize(batchSize).seed(runSeed).executor(executor).build();
         List<TrainingListener> runListeners = listeners.stream().<TrainingListener>map(ConfigurableListener::copy).toList();
         TrainingResult result = NetworkTrainer.train(architecture, outputAdapter.objective(), plan, data, runListeners, checkpoints);
         NetworkSnapshot snapshot = result.network().snapshot();
         Map<String, Provenance> run = new HashMap<>(runProvenance);
-        Map<String, Provenance> ours = SparsityProvenance.runProvenance(result.history(), snapshot, result.backend());
+        Map<String, Provenance> ours = SparsityProvenance.runProvenance(result.history(), snapshot, result.backend(), result.executor());
         for (String key : ours.keySet()) {
             if (run.containsKey(key)) {
                 throw new IllegalArgumentException("run provenance key '" + key + "' is reserved for tribuo-nmsparse");
@@ -468,6 +478,13 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         public Builder<T> seed(long seed) {
             requireUnbuilt();
             trainer.seed = seed;
+            return this;
+        }
+
+        /** @param executor what runs the training steps; AUTO picks FUSED on ND4J's CPU backend and OPS elsewhere */
+        public Builder<T> executor(Executor executor) {
+            requireUnbuilt();
+            trainer.executor = executor;
             return this;
         }
 

@@ -11,6 +11,7 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.LongProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.github.nmsparse.core.NMValidity;
 import io.github.nmsparse.engine.EpochRecord;
+import io.github.nmsparse.engine.Executor;
 import io.github.nmsparse.engine.network.LayerWeights;
 import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.NetworkSnapshot;
@@ -32,7 +33,7 @@ public final class SparsityProvenance {
     public static final String HISTORY = "nmsparse.history";
     /** Per-layer shape, pattern, density and N:M validity: a list of maps. */
     public static final String LAYERS = "nmsparse.layers";
-    /** ND4J backend, version, BLAS vendor and thread settings: a map. */
+    /** ND4J backend, version, BLAS vendor, thread settings and the executor that ran the steps: a map. */
     public static final String BACKEND = "nmsparse.backend";
     /** Wall-clock seconds of each epoch: a list. */
     public static final String TIMING = "nmsparse.timing";
@@ -41,7 +42,7 @@ public final class SparsityProvenance {
     }
 
     static Map<String, Provenance> runProvenance(List<EpochRecord> history, NetworkSnapshot snapshot,
-                                                 Nd4jRuntime.BackendInfo backend) {
+                                                 Nd4jRuntime.BackendInfo backend, Executor executor) {
         Map<String, Provenance> run = new LinkedHashMap<>();
         List<MapProvenance<Provenance>> epochs = new ArrayList<>();
         List<DoubleProvenance> seconds = new ArrayList<>();
@@ -95,6 +96,8 @@ public final class SparsityProvenance {
         machine.put("blasThreads", new IntProvenance("blasThreads", backend.blasThreads()));
         machine.put("ompThreads", new IntProvenance("ompThreads", backend.ompThreads()));
         machine.put("masterThreads", new IntProvenance("masterThreads", backend.masterThreads()));
+        // The executor that ran (AUTO resolved): the trainer's own provenance keeps what was asked for.
+        machine.put("executor", new StringProvenance("executor", executor.name()));
         run.put(BACKEND, new MapProvenance<>(machine));
         run.put(TIMING, new ListProvenance<>(seconds));
         return run;

@@ -4,7 +4,10 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.DeviceSparseWeights;
+import io.github.nmsparse.engine.network.MaskedLayer;
 import io.github.nmsparse.engine.network.SparseWeights;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
 
@@ -54,9 +57,9 @@ public final class Asp implements SparsityMethod {
     }
 
     @Override
-    public void beforeStep(List<SparseWeights> layers, TrainingClock clock) {
+    public void beforeStep(List<? extends MaskedLayer> layers, TrainingClock clock) {
         if (!pruned && clock.epoch() >= pruneEpoch(clock.epochs())) {
-            layers.forEach(SparseWeights::pruneToCurrentMask);
+            layers.forEach(MaskedLayer::pruneToCurrentMask);
             pruned = true;
         }
     }
@@ -73,6 +76,20 @@ public final class Asp implements SparsityMethod {
         if (pruned) {
             layer.maskRow(row, weights);
             layer.writeMaskedRow(row, weights);
+        }
+    }
+
+    @Override
+    public void refineGradient(DeviceSparseWeights layer, INDArray gradient) {
+        if (pruned) {
+            layer.maskGradient(gradient);
+        }
+    }
+
+    @Override
+    public void afterUpdate(DeviceSparseWeights layer) {
+        if (pruned) {
+            layer.maskWeights();
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.nmsparse.engine.method;
 
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.MaskedLayer;
 import io.github.nmsparse.engine.network.SparseWeights;
 
 import java.util.List;
@@ -20,7 +21,7 @@ public final class Dense implements SparsityMethod {
 
     /** Nothing to prepare: no layer carries a mask. */
     @Override
-    public void beforeStep(List<SparseWeights> layers, TrainingClock clock) {
+    public void beforeStep(List<? extends MaskedLayer> layers, TrainingClock clock) {
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.github.nmsparse.engine.method;
 
+import io.github.nmsparse.engine.network.DeviceSparseWeights;
+import io.github.nmsparse.engine.network.MaskedLayer;
 import io.github.nmsparse.engine.network.SparseWeights;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import io.github.nmsparse.engine.state.RunComponent;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
@@ -20,7 +23,8 @@ import java.util.List;
  *       (turn dLoss/dW~ into the gradient the optimizer applies to the master weights W), the optimizer's update
  *       of the row, then {@link #afterUpdateRow} (update the mask and write the row of W~ for the next step).</li>
  * </ol>
- * The row hooks may run on several threads at once, for different rows.
+ * The row hooks may run on several threads at once, for different rows. The ops executor calls the same hooks in
+ * the same order, a whole matrix at a time and as ND4J ops: {@link #refineGradient} and {@link #afterUpdate}.
  *
  * <p>A new method is one class implementing this, plus one line where the experiment layer lists methods.
  */
@@ -32,10 +36,10 @@ public interface SparsityMethod extends RunComponent {
     }
 
     /**
-     * @param layers every sparse layer, input side first
+     * @param layers every sparse layer, input side first (host or device ones, as the executor has them)
      * @param clock  where training stands
      */
-    void beforeStep(List<SparseWeights> layers, TrainingClock clock);
+    void beforeStep(List<? extends MaskedLayer> layers, TrainingClock clock);
 
     /**
      * @param layer    a sparse layer
@@ -54,6 +58,26 @@ public interface SparsityMethod extends RunComponent {
      * @param scratch a row-sized array free for use
      */
     void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch);
+
+    /**
+     * The ops executor's {@link #refineGradientRow}, for the whole matrix.
+     *
+     * @param layer    a sparse layer
+     * @param gradient its dLoss/dW~, to refine in place
+     */
+    default void refineGradient(DeviceSparseWeights layer, INDArray gradient) {
+    }
+
+    /**
+     * The ops executor's {@link #afterUpdateRow}, for the whole matrix (the layer holds W).
+     *
+     * @param layer a sparse layer whose W the optimizer just updated
+     * @throws UnsupportedOperationException for a method written for the fused executor only
+     */
+    default void afterUpdate(DeviceSparseWeights layer) {
+        throw new UnsupportedOperationException("the training method " + getClass().getSimpleName()
+                + " has no form for the OPS executor; train it with the FUSED executor on the CPU backend");
+    }
 
     /** @return a new instance with this one's settings and a fresh run state, for one training run */
     default SparsityMethod copy() {

@@ -2,7 +2,9 @@ package io.github.nmsparse.engine.method;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.github.nmsparse.engine.network.DeviceSparseWeights;
 import io.github.nmsparse.engine.network.SparseWeights;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * SR-STE, the sparse-refined straight-through estimator (Zhou et al., ICLR 2021, eq. 6): STE plus a decay on the
@@ -42,6 +44,11 @@ public final class SrSte extends Ste {
     @Override
     public void refineGradientRow(SparseWeights layer, int row, float[] weights, float[] gradient, float[] scratch) {
         layer.decayPrunedRow(row, weights, gradient, (float) lambdaW, scratch);
+    }
+
+    @Override
+    public void refineGradient(DeviceSparseWeights layer, INDArray gradient) {
+        layer.decayPruned(gradient, (float) lambdaW);
     }
 
 }

@@ -2,6 +2,8 @@ package io.github.nmsparse.engine.method;
 
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.DeviceSparseWeights;
+import io.github.nmsparse.engine.network.MaskedLayer;
 import io.github.nmsparse.engine.network.SparseWeights;
 
 import java.util.List;
@@ -18,8 +20,8 @@ public class Ste implements SparsityMethod {
 
     /** Only the first step computes the whole mask; after that each update refreshes it row by row. */
     @Override
-    public void beforeStep(List<SparseWeights> layers, TrainingClock clock) {
-        for (SparseWeights layer : layers) {
+    public void beforeStep(List<? extends MaskedLayer> layers, TrainingClock clock) {
+        for (MaskedLayer layer : layers) {
             if (!layer.isActive()) {
                 layer.refreshMask();
             }
@@ -29,6 +31,11 @@ public class Ste implements SparsityMethod {
     @Override
     public void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch) {
         layer.refreshRow(row, weights, scratch);
+    }
+
+    @Override
+    public void afterUpdate(DeviceSparseWeights layer) {
+        layer.refresh();
     }
 
     @Override

@@ -12,8 +12,8 @@ public enum Activation {
     /** GELU in its tanh form, 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))), as in BERT and PyTorch's "tanh" GELU. */
     GELU;
 
-    private static final float GELU_C = 0.7978845608f;
-    private static final float GELU_K = 0.044715f;
+    static final float GELU_C = 0.7978845608f;
+    static final float GELU_K = 0.044715f;
 
     float apply(float z) {
         return switch (this) {

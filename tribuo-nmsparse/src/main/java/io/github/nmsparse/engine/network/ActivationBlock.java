@@ -1,5 +1,12 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -78,6 +85,91 @@ final class ActivationBlock extends Block {
         Tensor dInput = b.inputGradient(dy.rows, input);
         activation.backward(b.x.readHeap(), b.y.readHeap(), dy.readHeap(), dInput.writeHeap(), dy.size());
         return dInput;
+    }
+
+    @Override
+    DeviceBlock onDevice() {
+        return new Device();
+    }
+
+    /**
+     * The activation on the ops executor, in the fused loops' arithmetic and order: tanh's derivative as
+     * {@code 1 - a * a}, GELU's tanh form built from basic ops (libnd4j's own GELU uses another formula).
+     */
+    private final class Device extends DeviceBlock {
+
+        Device() {
+            super(ActivationBlock.this.input, ActivationBlock.this.output);
+        }
+
+        /** The input; for GELU the tanh of the forward pass and two scratch arrays. */
+        private final class Buffers extends DeviceBlock.Buffers {
+            INDArray x;
+            final INDArray tanh;
+            final INDArray first;
+            final INDArray second;
+
+            Buffers(int rows) {
+                super(rows, output);
+                boolean gelu = activation == Activation.GELU;
+                this.tanh = gelu ? Nd4j.create(DataType.FLOAT, rows, output.size()) : null;
+                this.first = gelu || activation == Activation.TANH ? Nd4j.create(DataType.FLOAT, rows, output.size()) : null;
+                this.second = gelu ? Nd4j.create(DataType.FLOAT, rows, output.size()) : null;
+            }
+        }
+
+        @Override
+        Object buffers(int rows, boolean training) {
+            return new Buffers(rows);
+        }
+
+        @Override
+        INDArray forward(INDArray x, Object buffers, boolean training) {
+            Buffers b = (Buffers) buffers;
+            b.x = x;
+            switch (activation) {
+                case RELU -> Nd4j.exec(new RectifiedLinear(x, b.y, 0.0));
+                case TANH -> Nd4j.exec(new Tanh(x, b.y));
+                case GELU -> {
+                    // 0.5 z (1 + tanh(c (z + k z^3))), with k z^3 as ((k z) z) z.
+                    x.mul(Activation.GELU_K, b.tanh);
+                    b.tanh.muli(x).muli(x).addi(x).muli(Activation.GELU_C);
+                    Nd4j.exec(new Tanh(b.tanh, b.tanh));
+                    x.mul(0.5f, b.first);
+                    b.tanh.add(1f, b.y).muli(b.first);
+                }
+            }
+            return b.y;
+        }
+
+        @Override
+        INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+            if (!inputGradient) {
+                return null;
+            }
+            Buffers b = (Buffers) buffers;
+            INDArray dx = b.inputGradient((int) dy.rows(), input);
+            switch (activation) {
+                case RELU -> Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(b.x, dy).addOutputs(dx).addFloatingPointArguments(0.0).build());
+                case TANH -> {
+                    b.y.mul(b.y, b.first).rsubi(1f);
+                    dy.mul(b.first, dx);
+                }
+                case GELU -> {
+                    // 0.5 (1 + t) + 0.5 z (1 - t^2) c (1 + 3 k z^2), t the forward pass's tanh.
+                    b.tanh.mul(b.tanh, b.first).rsubi(1f);
+                    b.x.mul(0.5f, b.second);
+                    b.first.muli(b.second).muli(Activation.GELU_C);
+                    b.x.mul(3f * Activation.GELU_K, b.second);
+                    b.second.muli(b.x).addi(1f);
+                    b.first.muli(b.second);
+                    b.tanh.add(1f, b.second).muli(0.5f);
+                    b.first.addi(b.second);
+                    dy.mul(b.first, dx);
+                }
+            }
+            return dx;
+        }
     }
 
     @Override

@@ -70,4 +70,13 @@ abstract class Block {
 
     /** @return the block as a model keeps it */
     abstract BlockSnapshot snapshot();
+
+    /**
+     * @return this block on the ops executor; the caller loads its state
+     * @throws UnsupportedOperationException for a block type the ops executor does not run
+     */
+    DeviceBlock onDevice() {
+        throw new UnsupportedOperationException("the OPS executor does not run '" + snapshot().spec()
+                + "' blocks yet (it runs dense, relu, tanh, gelu and flatten); use the FUSED executor on the CPU backend");
+    }
 }

@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
@@ -119,6 +120,53 @@ final class DenseBlock extends Block {
     BlockSnapshot snapshot() {
         // Whether the layer trained sparse is its weights' pattern now: the text leaves the training-time flag out.
         return new BlockSnapshot(new Spec(spec.units(), true).toString(), layer.snapshot(), Map.of(), List.of());
+    }
+
+    @Override
+    DeviceBlock onDevice() {
+        return new Device(new DeviceLayer(layer));
+    }
+
+    /** The same layer on the ops executor: the GEMMs, the bias and its gradient as ND4J ops. */
+    private final class Device extends DeviceBlock {
+        private final DeviceLayer layer;
+
+        Device(DeviceLayer layer) {
+            super(DenseBlock.this.input, DenseBlock.this.output);
+            this.layer = layer;
+        }
+
+        @Override
+        Object buffers(int rows, boolean training) {
+            return new DeviceBlock.KeepingInput(rows, output);
+        }
+
+        @Override
+        INDArray forward(INDArray x, Object buffers, boolean training) {
+            DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
+            b.x = x;
+            Nd4j.gemm(x, layer.forwardWeights(), b.y, false, true, 1.0, 0.0);
+            layer.addBias(b.y);
+            return b.y;
+        }
+
+        @Override
+        INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+            DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
+            Nd4j.gemm(dy, b.x, layer.weightGradient(), true, false, 1.0, 0.0);
+            layer.setBiasGradient(dy);
+            if (!inputGradient) {
+                return null;
+            }
+            INDArray dx = b.inputGradient((int) dy.rows(), input);
+            Nd4j.gemm(dy, layer.forwardWeights(), dx, false, false, 1.0, 0.0);
+            return dx;
+        }
+
+        @Override
+        List<DeviceLayer> layers() {
+            return List.of(layer);
+        }
     }
 
     /** @return the layer, for a following batch normalization to fold into */

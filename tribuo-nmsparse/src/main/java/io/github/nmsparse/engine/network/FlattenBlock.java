@@ -1,5 +1,7 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +64,26 @@ final class FlattenBlock extends Block {
     @Override
     Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
         return inputGradient ? dy : null;
+    }
+
+    @Override
+    DeviceBlock onDevice() {
+        return new DeviceBlock(input, output) {
+            @Override
+            Object buffers(int rows, boolean training) {
+                return null;
+            }
+
+            @Override
+            INDArray forward(INDArray x, Object buffers, boolean training) {
+                return x;
+            }
+
+            @Override
+            INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+                return inputGradient ? dy : null;
+            }
+        };
     }
 
     @Override

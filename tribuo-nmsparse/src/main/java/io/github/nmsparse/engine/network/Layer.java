@@ -35,7 +35,7 @@ final class Layer {
     Layer(int inputs, int outputs, float[] weights, float[] bias, NMPattern pattern) {
         this.inputs = inputs;
         this.outputs = outputs;
-        this.weight = Nd4j.create(weights, new long[] {outputs, inputs}, DataType.FLOAT);
+        this.weight = HostMemory.upload(weights, outputs, inputs);
         this.weightGradient = Nd4j.create(DataType.FLOAT, outputs, inputs);
         this.biasValues = bias.clone();
         this.biasGradient = new float[outputs];
@@ -44,10 +44,10 @@ final class Layer {
             this.sparse = null;
         } else {
             this.masked = Nd4j.create(DataType.FLOAT, outputs, inputs);
-            this.sparse = new SparseWeights(new NMLayout(outputs, inputs, pattern), weight.data().asNioFloat(), masked.data().asNioFloat());
+            this.sparse = new SparseWeights(new NMLayout(outputs, inputs, pattern), HostMemory.liveView(weight), HostMemory.liveView(masked));
         }
         this.parameters = List.of(
-                new Parameter(weight.data().asNioFloat(), weightGradient.data().asNioFloat(), outputs, inputs, true, sparse),
+                new Parameter(HostMemory.liveView(weight), HostMemory.liveView(weightGradient), outputs, inputs, true, sparse),
                 new Parameter(FloatBuffer.wrap(biasValues), FloatBuffer.wrap(biasGradient), 1, outputs, false, null));
     }
 
@@ -106,10 +106,12 @@ final class Layer {
     /** @return a copy of the weights used for prediction (W~ of the current W for a sparse layer), row-major */
     float[] inferenceWeights() {
         if (sparse == null) {
-            return weight.data().asFloat();
+            float[] out = new float[outputs * inputs];
+            HostMemory.liveView(weight).get(0, out);
+            return out;
         }
         float[] out = new float[outputs * inputs];
-        sparse.currentMask().apply(weight.data().asNioFloat(), FloatBuffer.wrap(out));
+        sparse.currentMask().apply(HostMemory.liveView(weight), FloatBuffer.wrap(out));
         return out;
     }
 

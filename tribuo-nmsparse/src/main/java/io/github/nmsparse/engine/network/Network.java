@@ -21,6 +21,8 @@ public final class Network implements Predictor {
     private final Chain chain;
     private final List<Parameter> parameters;
     private final List<SparseWeights> sparse;
+    /** This network on the ops executor, made for the first prediction where Java does not see the arrays' memory. */
+    private DeviceNetwork device;
 
     private Network(Architecture architecture, Chain chain) {
         this.architecture = architecture;
@@ -121,6 +123,20 @@ public final class Network implements Predictor {
         return new NetworkSnapshot(architecture.input(), chain.snapshot());
     }
 
+    /** @return the prediction twin on the backend, loaded from the weights as they are at the first call */
+    private synchronized DeviceNetwork onDevice() {
+        if (device == null) {
+            device = DeviceNetwork.of(this);
+            device.load();
+        }
+        return device;
+    }
+
+    /** @return the top-level blocks, input side first */
+    List<Block> blocks() {
+        return chain.blocks;
+    }
+
     /** @return the GEMM layers, input side first */
     List<Layer> layers() {
         return chain.layers();
@@ -151,7 +167,8 @@ public final class Network implements Predictor {
     }
 
     /**
-     * Predicts a block of rows, with buffers of its own: threads may predict at once.
+     * Predicts a block of rows, with buffers of its own: threads may predict at once. Where Java does not see the
+     * arrays' memory (a device backend) it predicts through the ops executor's twin of this network, made once.
      *
      * @param features row-major inputs, {@code rows * inputs()} of them
      * @param rows     the number of rows
@@ -163,6 +180,9 @@ public final class Network implements Predictor {
             throw new IllegalArgumentException("expected " + rows + " x " + inputs() + " features, got " + features.length);
         }
         Nd4jRuntime.configureThisThread();
+        if (!HostMemory.sharedWithHost()) {
+            return onDevice().predict(features, rows);
+        }
         Workspace ws = workspace(rows, false);
         ws.input().put(0, features, 0, features.length);
         forward(ws);

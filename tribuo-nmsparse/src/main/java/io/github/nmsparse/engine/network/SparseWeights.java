@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * update; rows are independent, so different rows may be handled by different threads. Its state (mask, W~, whether
  * the mask is active) is saved in checkpoints; W itself is the weight parameter's.
  */
-public final class SparseWeights implements TrainingState {
+public final class SparseWeights implements TrainingState, MaskedLayer {
 
     private final NMLayout layout;
     private final FloatBuffer master;
@@ -33,6 +33,7 @@ public final class SparseWeights implements TrainingState {
     }
 
     /** Computes the mask of the whole current W and writes W~, counting flips; the forward pass then reads W~. */
+    @Override
     public void refreshMask() {
         flips.add(mask.update(master, masked));
         active = true;
@@ -84,6 +85,7 @@ public final class SparseWeights implements TrainingState {
      * Prunes once to the mask of the current weights (ASP): W itself is masked and the mask becomes active. The change
      * shows in the epoch's SAD; it is not counted as step-level flips, since no mask was in use before.
      */
+    @Override
     public void pruneToCurrentMask() {
         mask.update(master, masked);
         mask.apply(master, master);
@@ -91,6 +93,7 @@ public final class SparseWeights implements TrainingState {
     }
 
     /** @return whether the forward pass reads the masked weights */
+    @Override
     public boolean isActive() {
         return active;
     }
@@ -111,6 +114,38 @@ public final class SparseWeights implements TrainingState {
     /** @return the step-level flips counted since the last call, which resets the count */
     public long takeFlips() {
         return flips.sumThenReset();
+    }
+
+    /** @return the mask in use as 0/1 values, row-major: the ops executor's form */
+    float[] maskValues() {
+        float[] values = new float[Math.toIntExact(layout.size())];
+        for (int r = 0; r < layout.rows(); r++) {
+            for (int c = 0; c < layout.cols(); c++) {
+                values[r * layout.cols() + c] = mask.isKept(r, c) ? 1f : 0f;
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Takes the state the ops executor trained: its mask as 0/1 values, its W~, whether the mask is active, and the
+     * flips it counted.
+     */
+    void setFromDevice(float[] maskValues, float[] maskedWeights, boolean active, long flipsCounted) {
+        int perRow = layout.groupsPerRow();
+        int m = layout.pattern().m();
+        int[] bits = new int[layout.groupCount()];
+        for (int r = 0; r < layout.rows(); r++) {
+            for (int c = 0; c < layout.cols(); c++) {
+                if (maskValues[r * layout.cols() + c] != 0f) {
+                    bits[r * perRow + c / m] |= 1 << (c % m);
+                }
+            }
+        }
+        mask.copyFrom(NMMask.fromGroupBits(layout, bits));
+        masked.put(0, maskedWeights);
+        this.active = active;
+        flips.add(flipsCounted);
     }
 
     /** @return the masked weights W~, the buffer itself */

@@ -38,7 +38,7 @@ final class Tensor {
     INDArray readArray() {
         INDArray values = array();
         if (arrayStale) {
-            values.data().asNioFloat().put(0, heap, 0, size);
+            HostMemory.liveView(values).put(0, heap, 0, size);
             arrayStale = false;
         }
         return values;
@@ -71,7 +71,7 @@ final class Tensor {
     float[] readHeap() {
         float[] values = heap();
         if (heapStale) {
-            array.data().asNioFloat().get(0, values, 0, size);
+            HostMemory.liveView(array).get(0, values, 0, size);
             heapStale = false;
         }
         return values;

@@ -28,7 +28,7 @@ public final class Workspace {
 
     /** @return the input, row-major, to fill before the forward pass (off-heap; index 0 is the first row) */
     public FloatBuffer input() {
-        return input.writeArray().data().asNioFloat();
+        return HostMemory.liveView(input.writeArray());
     }
 
     /** @return the raw outputs of the last forward pass, row-major */

@@ -4,9 +4,14 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.DeviceParameter;
 import io.github.nmsparse.engine.network.Parameter;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.util.List;
@@ -85,6 +90,45 @@ public final class AdamW implements Optimizer {
             v[offset + i] = vi;
             w[i] = w[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + epsilon);
         }
+    }
+
+    /**
+     * The same update as ND4J ops on whole parameters, in {@link #updateRow}'s arithmetic and order (ND4J's own
+     * {@code adam_updater} adds epsilon elsewhere, so it is not used).
+     */
+    @Override
+    public DeviceUpdate onDevice(List<DeviceParameter> parameters) {
+        INDArray[] m = first.upload(parameters);
+        INDArray[] v = second.upload(parameters);
+        INDArray[] a = Moments.scratch(parameters);
+        INDArray[] b = Moments.scratch(parameters);
+        float beta1 = (float) this.beta1;
+        float beta2 = (float) this.beta2;
+        float epsilon = (float) this.epsilon;
+        return new DeviceUpdate() {
+            @Override
+            public void update(DeviceParameter p, float learningRate, long step) {
+                int i = p.host().index();
+                INDArray g = p.gradient();
+                float stepSize = learningRate / (float) (1 - Math.pow(beta1, step));
+                float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
+                float decay = p.host().decays() ? 1f - learningRate * (float) weightDecay : 1f;
+                // m = beta1 m + (1 - beta1) g; v = beta2 v + ((1 - beta2) g) g
+                m[i].muli(beta1).addi(g.mul(1 - beta1, a[i]));
+                v[i].muli(beta2).addi(g.mul(1 - beta2, a[i]).muli(g));
+                // w = w decay - (stepSize m) / (sqrt(v) invSqrtCorrection2 + epsilon)
+                Nd4j.exec(new Sqrt(v[i], b[i]));
+                b[i].muli(invSqrtCorrection2).addi(epsilon);
+                m[i].mul(stepSize, a[i]).divi(b[i]);
+                p.value().muli(decay).subi(a[i]);
+            }
+
+            @Override
+            public void publish() {
+                first.download(m);
+                second.download(v);
+            }
+        };
     }
 
     @Override

@@ -1,8 +1,14 @@
 package io.github.nmsparse.engine.optimizer;
 
+import io.github.nmsparse.engine.network.DeviceParameter;
+import io.github.nmsparse.engine.network.HostMemory;
 import io.github.nmsparse.engine.network.Parameter;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.util.List;
@@ -22,6 +28,31 @@ final class Moments {
     /** @return the state of the parameter */
     float[] of(Parameter parameter) {
         return values[parameter.index()];
+    }
+
+    /** @return the state on the backend, one array per parameter shaped like it, loaded from this state */
+    INDArray[] upload(List<DeviceParameter> parameters) {
+        INDArray[] arrays = new INDArray[values.length];
+        for (DeviceParameter p : parameters) {
+            arrays[p.host().index()] = HostMemory.upload(values[p.host().index()], p.host().rows(), p.host().cols());
+        }
+        return arrays;
+    }
+
+    /** Copies the state on the backend into this state. */
+    void download(INDArray[] arrays) {
+        for (int i = 0; i < values.length; i++) {
+            HostMemory.read(arrays[i], values[i]);
+        }
+    }
+
+    /** @return one scratch array per parameter, shaped like it */
+    static INDArray[] scratch(List<DeviceParameter> parameters) {
+        INDArray[] arrays = new INDArray[parameters.size()];
+        for (DeviceParameter p : parameters) {
+            arrays[p.host().index()] = Nd4j.create(DataType.FLOAT, p.host().rows(), p.host().cols());
+        }
+        return arrays;
     }
 
     void save(StateOutput out) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine.optimizer;
 
+import io.github.nmsparse.engine.network.DeviceParameter;
 import io.github.nmsparse.engine.network.Parameter;
 import io.github.nmsparse.engine.state.RunComponent;
 
@@ -33,6 +34,16 @@ public interface Optimizer extends RunComponent {
      * @param step         the 1-based number of this step
      */
     void updateRow(Parameter parameter, int row, float[] weights, float[] gradient, float learningRate, long step);
+
+    /**
+     * @param parameters the run's parameters on the ops executor, in {@link #initialise}'s order
+     * @return this optimizer's update on the ops executor, its state loaded from this optimizer's
+     * @throws UnsupportedOperationException for an optimizer written for the fused executor only
+     */
+    default DeviceUpdate onDevice(List<DeviceParameter> parameters) {
+        throw new UnsupportedOperationException("the optimizer " + getClass().getSimpleName()
+                + " has no form for the OPS executor; train with the FUSED executor on the CPU backend");
+    }
 
     /** @return a new instance with this one's settings and no state, for one training run */
     default Optimizer copy() {

@@ -4,9 +4,12 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.DeviceParameter;
 import io.github.nmsparse.engine.network.Parameter;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
 import java.util.List;
@@ -73,6 +76,38 @@ public final class Sgd implements Optimizer {
             float direction = nesterov ? gi + momentum * bi : bi;
             w[i] = wi - learningRate * direction;
         }
+    }
+
+    /** The same update as ND4J ops on whole parameters, in {@link #updateRow}'s arithmetic and order. */
+    @Override
+    public DeviceUpdate onDevice(List<DeviceParameter> parameters) {
+        INDArray[] momentumBuffers = buffers.upload(parameters);
+        INDArray[] a = Moments.scratch(parameters);
+        INDArray[] b = Moments.scratch(parameters);
+        float momentum = (float) this.momentum;
+        return new DeviceUpdate() {
+            @Override
+            public void update(DeviceParameter p, float learningRate, long step) {
+                int i = p.host().index();
+                float decay = p.host().decays() ? (float) weightDecay : 0f;
+                // g' = g + decay w; buffer = step 1 ? g' : momentum buffer + g'
+                INDArray g = p.value().mul(decay, a[i]).addi(p.gradient());
+                INDArray buffer = momentumBuffers[i];
+                if (step == 1) {
+                    buffer.assign(g);
+                } else {
+                    buffer.muli(momentum).addi(g);
+                }
+                // w = w - lr (nesterov ? g' + momentum buffer : buffer)
+                INDArray direction = nesterov ? buffer.mul(momentum, b[i]).addi(g) : buffer.mul(1f, b[i]);
+                p.value().subi(direction.muli(learningRate));
+            }
+
+            @Override
+            public void publish() {
+                buffers.download(momentumBuffers);
+            }
+        };
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.impl.ConfiguredObjectProvenanceImpl;
+import io.github.nmsparse.engine.network.MaskedLayer;
 import io.github.nmsparse.engine.network.SparseWeights;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
@@ -40,9 +41,9 @@ public class CountingSte implements SparsityMethod {
     }
 
     @Override
-    public void beforeStep(List<SparseWeights> layers, TrainingClock clock) {
+    public void beforeStep(List<? extends MaskedLayer> layers, TrainingClock clock) {
         if (steps++ % every == 0) {
-            layers.forEach(SparseWeights::refreshMask);
+            layers.forEach(MaskedLayer::refreshMask);
         }
     }
 

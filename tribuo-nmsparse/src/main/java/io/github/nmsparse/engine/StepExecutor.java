@@ -1,0 +1,34 @@
+package io.github.nmsparse.engine;
+
+import io.github.nmsparse.engine.method.SparsityMethod;
+
+/**
+ * The seam between a training run and what computes its steps: the fused executor or the ops executor. The run owns
+ * the data order, the schedule and the clock; the executor owns where the step's tensors live.
+ */
+interface StepExecutor {
+
+    /**
+     * Trains on one batch: the method prepares the masks, forward, loss, and unless the loss is not finite, backward
+     * and the update.
+     *
+     * @param order        the shuffled row order
+     * @param from         where the batch starts in it
+     * @param size         the batch size
+     * @param clock        where training stands
+     * @param learningRate the step size
+     * @param step         the 1-based number of this step
+     * @return the batch's mean loss and accuracy, before the update
+     */
+    Outcome step(int[] order, int from, int size, SparsityMethod.TrainingClock clock, float learningRate, long step);
+
+    /** Brings the host network and optimizer up to date: done at the end of every epoch, before listeners look. */
+    void publish();
+
+    /**
+     * @param loss     the batch's mean loss (not finite when training diverges)
+     * @param accuracy the share of correct decisions, NaN for regression
+     */
+    record Outcome(double loss, double accuracy) {
+    }
+}

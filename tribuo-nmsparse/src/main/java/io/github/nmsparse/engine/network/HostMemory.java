@@ -1,0 +1,151 @@
+package io.github.nmsparse.engine.network;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one way Java code reads or writes the memory of an ND4J array (an architecture test keeps it so). On a device
+ * backend (CUDA) an array has a device copy and a host copy, and ND4J copies between them only when its counters say
+ * one side is older: a host write it is not told of is never seen by the next op, and a host view made before an op
+ * does not show the op's result (see ND4J-CUDA.md). So every read here first syncs the host copy, and every write
+ * ends by tagging the host copy as the newer one.
+ *
+ * <p><b>Split memory.</b> On the CPU backend host and device are one memory and a missing sync or tag cannot show.
+ * In split-memory mode (system property {@code nmsparse.hostMemory=split}, which the tests set, or
+ * {@link #simulateSplitMemory}) a host write goes to a detached copy, as on a GPU, and reaches the array only through
+ * its tag. The tests run in this mode, so a tag missing from this class is a wrong result on the CPU too, and
+ * {@link #skipTags} shows that it is.
+ *
+ * <p><b>Live views</b> are for the fused executor and the host-side network state it trains, on the CPU backend,
+ * where a view is the array's memory. They are never handed to the ops executor.
+ */
+public final class HostMemory {
+
+    private static volatile boolean split = "split".equals(System.getProperty("nmsparse.hostMemory"));
+    private static final AtomicInteger TAGS_TO_SKIP = new AtomicInteger();
+
+    private HostMemory() {
+    }
+
+    /** @param on whether host writes go through detached copies (the tests' stand-in for a GPU) */
+    public static void simulateSplitMemory(boolean on) {
+        split = on;
+    }
+
+    /** @return whether split-memory mode is on */
+    public static boolean splitMemory() {
+        return split;
+    }
+
+    /**
+     * @return whether Java sees an array's memory itself: ND4J's CPU backend outside split-memory mode, the one place
+     *         where the fused executor and live views are correct
+     */
+    public static boolean sharedWithHost() {
+        return !split && Nd4j.getEnvironment().isCPU();
+    }
+
+    /**
+     * Makes the next {@code count} tags do nothing, to show that split memory catches a missing tag. Test support
+     * only: it breaks every host write it touches.
+     */
+    public static void skipTags(int count) {
+        TAGS_TO_SKIP.set(count);
+    }
+
+    /** @return a new float array of the given shape holding {@code values}, row-major */
+    public static INDArray upload(float[] values, long... shape) {
+        INDArray array = Nd4j.create(DataType.FLOAT, shape);
+        write(array, values);
+        return array;
+    }
+
+    /** @return a new int array of the given shape holding {@code values}, row-major */
+    public static INDArray upload(int[] values, long... shape) {
+        INDArray array = Nd4j.create(DataType.INT32, shape);
+        write(array, values);
+        return array;
+    }
+
+    /** Overwrites a whole float array with {@code values}, row-major, then tags the host copy as the newer one. */
+    public static void write(INDArray target, float[] values) {
+        requireWhole(target, DataType.FLOAT, values.length);
+        if (split) {
+            float[] detached = values.clone();
+            tag(target, () -> target.data().asNioFloat().put(0, detached, 0, detached.length));
+        } else {
+            target.data().asNioFloat().put(0, values, 0, values.length);
+            tag(target, () -> Nd4j.getAffinityManager().tagLocation(target, AffinityManager.Location.HOST));
+        }
+    }
+
+    /** Overwrites a whole int array with {@code values}, then tags the host copy as the newer one. */
+    public static void write(INDArray target, int[] values) {
+        requireWhole(target, DataType.INT32, values.length);
+        if (split) {
+            int[] detached = values.clone();
+            tag(target, () -> target.data().asNioInt().put(0, detached, 0, detached.length));
+        } else {
+            target.data().asNioInt().put(0, values, 0, values.length);
+            tag(target, () -> Nd4j.getAffinityManager().tagLocation(target, AffinityManager.Location.HOST));
+        }
+    }
+
+    /** @return the values of a whole float array, row-major, after the ops queued on it are done */
+    public static float[] read(INDArray source) {
+        float[] values = new float[(int) source.length()];
+        read(source, values);
+        return values;
+    }
+
+    /**
+     * Copies the values of a whole float array, row-major, into {@code into}, after the ops queued on it are done:
+     * the host copy is synced first ({@code asNioFloat} syncs on a device backend; in split-memory mode the copy is
+     * taken here).
+     */
+    public static void read(INDArray source, float[] into) {
+        requireWhole(source, DataType.FLOAT, into.length);
+        Nd4j.getExecutioner().commit();
+        source.data().asNioFloat().get(0, into, 0, into.length);
+    }
+
+    /** @return the first value of a double array (a counter kept on the backend), after the ops queued on it are done */
+    public static double readDouble(INDArray source) {
+        requireWhole(source, DataType.DOUBLE, (int) source.length());
+        Nd4j.getExecutioner().commit();
+        return source.data().asNioDouble().get(0);
+    }
+
+    /**
+     * @return a view of a float array's own memory, for the fused executor and the host-side network state on the CPU
+     *         backend: writes through it reach the array and ops' writes show in it, with no sync or tag
+     */
+    static FloatBuffer liveView(INDArray array) {
+        requireWhole(array, DataType.FLOAT, (int) array.length());
+        return array.data().asNioFloat();
+    }
+
+    /**
+     * Marks a host write: on a device backend ND4J's tag, which makes the next op copy the host copy to the device; in
+     * split-memory mode the copy of the detached host values into the array, which nothing else makes.
+     */
+    private static void tag(INDArray array, Runnable tag) {
+        if (TAGS_TO_SKIP.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return;
+        }
+        tag.run();
+    }
+
+    private static void requireWhole(INDArray array, DataType type, int length) {
+        if (array.dataType() != type || array.offset() != 0 || array.length() != length || array.data().length() != length
+                || (array.rank() > 1 && array.ordering() != 'c')) {
+            throw new IllegalArgumentException("host memory is read and written for whole row-major " + type + " arrays of "
+                    + length + " values only, got " + array.dataType() + " " + array.shapeInfoToString().replace('\n', ' '));
+        }
+    }
+}
