@@ -1,9 +1,17 @@
 package io.github.nmsparse;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
@@ -69,4 +77,46 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule reportsKnowNothingOfTheCli = noClasses().that().resideInAPackage("io.github.nmsparse.report..")
             .should().dependOnClassesThat().resideInAnyPackage("io.github.nmsparse.cli..");
+
+    /**
+     * Reading or writing an ND4J array's memory from Java: any value access of a DataBuffer (its NIO views and element
+     * accessors), an INDArray's element getters and setters and conversions to Java arrays, and making an array from
+     * Java values. On a device backend each needs a sync or a tag, which only the gateway does.
+     */
+    private static final DescribedPredicate<JavaMethodCall> ARRAY_MEMORY_ACCESS = new DescribedPredicate<>(
+            "read or write an ND4J array's memory from Java") {
+        @Override
+        public boolean test(JavaMethodCall call) {
+            String name = call.getName();
+            JavaClass owner = call.getTargetOwner();
+            if (owner.isAssignableTo(DataBuffer.class)) {
+                return name.matches("as.*|get(Float|Double|Int|Long|Number|Short|Byte).*|put.*|setData|assign|dup");
+            }
+            if (owner.isAssignableTo(INDArray.class)) {
+                return name.matches("get(Float|Double|Int|Long|Number)|putScalar|putRow|putColumn|to(Float|Double|Int|Long)(Vector|Matrix)");
+            }
+            if (owner.isEquivalentTo(Nd4j.class)) {
+                List<JavaClass> parameters = call.getTarget().getRawParameterTypes();
+                // Values, not shapes: shapes come as int[] or long[].
+                return name.equals("createFromArray") || (name.equals("create") && !parameters.isEmpty()
+                        && parameters.get(0).getName().matches("\\[+[FDZBS]"));
+            }
+            return false;
+        }
+    };
+
+    @ArchTest
+    static final ArchRule onlyTheGatewayTouchesArrayMemory = noClasses().that()
+            .doNotHaveFullyQualifiedName("io.github.nmsparse.engine.network.HostMemory")
+            .should().callMethodWhere(ARRAY_MEMORY_ACCESS)
+            .because("on a device backend a host read needs a sync and a host write a tag, and HostMemory is the one place that does both");
+
+    @ArchTest
+    static final ArchRule liveViewsServeTheFusedExecutorAndHostStateOnly = noClasses().that()
+            .doNotHaveFullyQualifiedName("io.github.nmsparse.engine.network.Tensor")
+            .and().doNotHaveFullyQualifiedName("io.github.nmsparse.engine.network.Layer")
+            .and().doNotHaveFullyQualifiedName("io.github.nmsparse.engine.network.Workspace")
+            .and().doNotHaveFullyQualifiedName("io.github.nmsparse.engine.network.HostMemory")
+            .should().callMethod("io.github.nmsparse.engine.network.HostMemory", "liveView", "org.nd4j.linalg.api.ndarray.INDArray")
+            .because("a live view sees an array's memory only where Java and ND4J share it; the ops executor never uses one");
 }
