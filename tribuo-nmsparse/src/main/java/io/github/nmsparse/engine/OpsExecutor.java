@@ -103,6 +103,11 @@ final class OpsExecutor implements StepExecutor {
         return new Outcome(loss, lossAndAccuracy[1]);
     }
 
+    /** Loads the host network's and optimizer's state again at the next step, as after a restore. */
+    void reload() {
+        update = null;
+    }
+
     /** @return the network on the backend */
     DeviceNetwork network() {
         return network;

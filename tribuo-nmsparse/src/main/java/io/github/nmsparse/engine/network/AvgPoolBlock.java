@@ -114,4 +114,9 @@ final class AvgPoolBlock extends Block {
     BlockSnapshot snapshot() {
         return BlockSnapshot.of("avgpool " + window);
     }
+
+    @Override
+    DeviceBlock onDevice() {
+        return MaxPoolBlock.Pooling.onDevice("avgpool2d", window, input, output);
+    }
 }

@@ -1,5 +1,10 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.factory.Nd4j;
 import io.github.nmsparse.engine.state.NamedState;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
@@ -278,6 +283,122 @@ final class BatchNormBlock extends Block {
                 in.readFloats(runningVariance, "the running variances");
             }
         }));
+    }
+
+    @Override
+    DeviceBlock onDevice() {
+        return new Device();
+    }
+
+    /**
+     * Batch normalization on the ops executor: per-channel statistics of the {@code [rows * positions][channels]} view
+     * and row-vector broadcasts, in the fused executor's formulas; the running averages stay on the backend between
+     * {@link #load()} and {@link #publish()}.
+     */
+    private final class Device extends DeviceBlock {
+        private final INDArray gammaRow = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray betaRow = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray gammaGradientRow = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray betaGradientRow = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray mean = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray variance = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray deviceRunningMean = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray deviceRunningVariance = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray scratch = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final List<DeviceParameter> deviceParameters = List.of(
+                new DeviceParameter(parameters.get(0), gammaRow, gammaGradientRow, null),
+                new DeviceParameter(parameters.get(1), betaRow, betaGradientRow, null));
+
+        Device() {
+            super(BatchNormBlock.this.input, BatchNormBlock.this.output);
+        }
+
+        /** The normalized values, 1 / std per channel, and a scratch for the backward pass. */
+        private final class Buffers extends DeviceBlock.Buffers {
+            final INDArray normalized;
+            final INDArray inverseStd = Nd4j.create(DataType.FLOAT, 1, channels);
+            final INDArray product;
+
+            Buffers(int rows, boolean training) {
+                super(rows, output);
+                this.normalized = training ? batch(rows, input) : null;
+                this.product = training ? batch(rows, input) : null;
+            }
+        }
+
+        @Override
+        Object buffers(int rows, boolean training) {
+            return new Buffers(rows, training);
+        }
+
+        @Override
+        INDArray forward(INDArray x, Object buffers, boolean training) {
+            Buffers b = (Buffers) buffers;
+            INDArray z = positions(x, input);
+            INDArray y = positions(b.y, output);
+            if (!training) {
+                // gamma (z - mean) / sqrt(variance + eps) + beta, with the running averages
+                deviceRunningVariance.add(EPSILON, scratch);
+                Nd4j.exec(new Sqrt(scratch, scratch));
+                y.assign(z).subiRowVector(deviceRunningMean).muliRowVector(gammaRow).diviRowVector(scratch).addiRowVector(betaRow);
+                return b.y;
+            }
+            long count = z.size(0);
+            z.mean(mean.reshape(channels), 0);
+            Nd4j.exec(new Variance(z, variance.reshape(channels), false, 0));
+            variance.add(EPSILON, b.inverseStd);
+            Nd4j.exec(new Sqrt(b.inverseStd, b.inverseStd));
+            b.inverseStd.rdivi(1f);
+            // running = (1 - momentum) running + momentum statistic, the variance unbiased
+            deviceRunningMean.muli(1 - MOMENTUM).addi(mean.mul(MOMENTUM, scratch));
+            float unbiased = count > 1 ? (float) count / (count - 1) : 1f;
+            deviceRunningVariance.muli(1 - MOMENTUM).addi(variance.mul(unbiased, scratch).muli(MOMENTUM));
+            INDArray normalized = positions(b.normalized, input);
+            normalized.assign(z).subiRowVector(mean).muliRowVector(b.inverseStd);
+            y.assign(normalized).muliRowVector(gammaRow).addiRowVector(betaRow);
+            return b.y;
+        }
+
+        /** dLoss/dz = gamma / std * (dy - mean(dy) - n * mean(dy * n)), n the normalized values. */
+        @Override
+        INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+            Buffers b = (Buffers) buffers;
+            INDArray gradient = positions(dy, output);
+            INDArray normalized = positions(b.normalized, input);
+            INDArray product = positions(b.product, input);
+            long count = gradient.size(0);
+            gradient.sum(betaGradientRow.reshape(channels), 0);
+            gradient.mul(normalized, product).sum(gammaGradientRow.reshape(channels), 0);
+            if (!inputGradient) {
+                return null;
+            }
+            INDArray dx = b.inputGradient((int) dy.rows(), input);
+            INDArray d = positions(dx, input);
+            // n * mean(dy * n), then dy minus it, minus mean(dy), times gamma / std
+            d.assign(normalized).muliRowVector(gammaGradientRow.mul(1f / count, scratch));
+            gradient.sub(d, d).subiRowVector(betaGradientRow.mul(1f / count, scratch));
+            d.muliRowVector(b.inverseStd.mul(gammaRow, scratch));
+            return dx;
+        }
+
+        @Override
+        List<DeviceParameter> parameters() {
+            return deviceParameters;
+        }
+
+        @Override
+        void load() {
+            deviceParameters.forEach(DeviceParameter::load);
+            HostMemory.write(deviceRunningMean, runningMean);
+            HostMemory.write(deviceRunningVariance, runningVariance);
+        }
+
+        @Override
+        void publish() {
+            deviceParameters.forEach(DeviceParameter::publish);
+            HostMemory.read(deviceRunningMean, runningMean);
+            HostMemory.read(deviceRunningVariance, runningVariance);
+        }
     }
 
     @Override

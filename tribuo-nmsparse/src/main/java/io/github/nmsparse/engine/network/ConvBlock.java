@@ -1,5 +1,7 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
@@ -270,6 +272,84 @@ final class ConvBlock extends Block {
         // Whether the layer trained sparse is its weights' pattern now: the text leaves the training-time flag out.
         return new BlockSnapshot(new Spec(spec.channels(), spec.kernel(), spec.stride(), spec.padding(), true).toString(),
                 layer.snapshot(), Map.of(), List.of());
+    }
+
+    @Override
+    DeviceBlock onDevice() {
+        return new Device(new DeviceLayer(layer));
+    }
+
+    /**
+     * The same convolution on the ops executor: ND4J's conv2d and conv2d_bp on channels-last images with the weights'
+     * own {@code [out][kh][kw][in]} layout (weight format 2), so the weights, masks and gradients are the fused
+     * executor's matrices seen as 4-d views.
+     */
+    private final class Device extends DeviceBlock {
+        private final DeviceLayer layer;
+        private final int[] arguments;
+
+        Device(DeviceLayer layer) {
+            super(ConvBlock.this.input, ConvBlock.this.output);
+            this.layer = layer;
+            int k = spec.kernel();
+            int s = spec.stride();
+            int p = spec.padding();
+            // kernel, stride, padding, dilation 1, explicit padding, channels last, weights [out][kh][kw][in]
+            this.arguments = new int[] {k, k, s, s, p, p, 1, 1, 0, 1, 2};
+        }
+
+        /** The input, and for the first block of a network a scratch input gradient, which conv2d_bp always writes. */
+        private final class Buffers extends DeviceBlock.Buffers {
+            INDArray x;
+            INDArray unusedInputGradient;
+
+            Buffers(int rows) {
+                super(rows, output);
+            }
+        }
+
+        @Override
+        Object buffers(int rows, boolean training) {
+            return new Buffers(rows);
+        }
+
+        private INDArray weights4d(INDArray weights) {
+            return view(weights, spec.channels(), spec.kernel(), spec.kernel(), input.channels());
+        }
+
+        @Override
+        INDArray forward(INDArray x, Object buffers, boolean training) {
+            Buffers b = (Buffers) buffers;
+            b.x = x;
+            Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(images(x, input), weights4d(layer.forwardWeights()), layer.biasVector())
+                    .addOutputs(images(b.y, output)).addIntegerArguments(arguments).build());
+            return b.y;
+        }
+
+        @Override
+        INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+            Buffers b = (Buffers) buffers;
+            int rows = (int) dy.rows();
+            INDArray dx;
+            if (inputGradient) {
+                dx = b.inputGradient(rows, input);
+            } else {
+                if (b.unusedInputGradient == null) {
+                    b.unusedInputGradient = batch(rows, input);
+                }
+                dx = b.unusedInputGradient;
+            }
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(images(b.x, input), weights4d(layer.forwardWeights()), layer.biasVector(), images(dy, output))
+                    .addOutputs(images(dx, input), weights4d(layer.weightGradient()), layer.biasGradientVector())
+                    .addIntegerArguments(arguments).build());
+            return inputGradient ? dx : null;
+        }
+
+        @Override
+        List<DeviceLayer> layers() {
+            return List.of(layer);
+        }
     }
 
     /** @return the layer, for a following batch normalization to fold into */

@@ -49,18 +49,45 @@ abstract class DeviceBlock {
         layers().forEach(DeviceLayer::publish);
     }
 
+    /**
+     * @return {@code array} reshaped as a view of the same memory
+     * @throws IllegalStateException if ND4J would copy: an op writing the copy would leave the array unchanged
+     */
+    static INDArray view(INDArray array, long... shape) {
+        INDArray view = array.reshape('c', shape);
+        if (view.data().address() != array.data().address() || view.offset() != array.offset()) {
+            throw new IllegalStateException("ND4J copied an array to reshape it to " + java.util.Arrays.toString(shape));
+        }
+        return view;
+    }
+
+    /** @return a {@code rows x shape size} array as {@code [rows][height][width][channels]}, a view */
+    static INDArray images(INDArray array, Shape shape) {
+        return view(array, array.size(0), shape.height(), shape.width(), shape.channels());
+    }
+
+    /** @return a {@code rows x shape size} array as {@code [rows * positions][channels]}, a view */
+    static INDArray positions(INDArray array, Shape shape) {
+        return view(array, array.size(0) * shape.positions(), shape.channels());
+    }
+
+    /** @return a new float array of {@code rows x shape size} */
+    static INDArray batch(int rows, Shape shape) {
+        return org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, shape.size());
+    }
+
     /** The arrays every block keeps for one batch size: its output, and dLoss/d(input) made when first needed. */
     static class Buffers {
         final INDArray y;
         private INDArray dx;
 
         Buffers(int rows, Shape output) {
-            this.y = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, output.size());
+            this.y = batch(rows, output);
         }
 
         final INDArray inputGradient(int rows, Shape input) {
             if (dx == null) {
-                dx = org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, input.size());
+                dx = batch(rows, input);
             }
             return dx;
         }

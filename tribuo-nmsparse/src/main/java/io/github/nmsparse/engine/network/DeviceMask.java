@@ -48,7 +48,7 @@ final class DeviceMask {
         long groups = layout.groupCount();
         this.magnitudes = Nd4j.create(DataType.FLOAT, rows, padded).assign(-1f);
         this.magnitudeView = padded == cols ? magnitudes : magnitudes.get(NDArrayIndex.all(), NDArrayIndex.interval(0, cols));
-        INDArray keys = view(magnitudes, groups, m);
+        INDArray keys = DeviceBlock.view(magnitudes, groups, m);
         INDArray ranks = Nd4j.create(DataType.FLOAT, groups, m);
         // j < i: the lower index wins a tie.
         float[] lowerWins = new float[m * m];
@@ -67,8 +67,8 @@ final class DeviceMask {
         for (long start = 0; start < groups; start += chunk) {
             long n = Math.min(chunk, groups - start);
             INDArray part = keys.get(NDArrayIndex.interval(start, start + n), NDArrayIndex.all());
-            INDArray column = view(part, n, m, 1);
-            INDArray row = view(part, n, 1, m);
+            INDArray column = DeviceBlock.view(part, n, m, 1);
+            INDArray row = DeviceBlock.view(part, n, 1, m);
             INDArray largerPart = n == chunk ? larger : larger.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all());
             INDArray equalPart = n == chunk ? equal : equal.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all());
             INDArray beatsPart = n == chunk ? beats : beats.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all());
@@ -84,18 +84,9 @@ final class DeviceMask {
         INDArray keptFlags = Nd4j.create(DataType.BOOL, groups, m);
         this.keep = new ScalarLessThan(ranks, keptFlags, layout.pattern().n());
         this.keptPadded = Nd4j.create(DataType.FLOAT, rows, padded);
-        this.toFloat = DynamicCustomOp.builder("cast").addInputs(keptFlags).addOutputs(view(keptPadded, groups, m))
+        this.toFloat = DynamicCustomOp.builder("cast").addInputs(keptFlags).addOutputs(DeviceBlock.view(keptPadded, groups, m))
                 .addIntegerArguments(DataType.FLOAT.toInt()).build();
         this.keptView = padded == cols ? keptPadded : keptPadded.get(NDArrayIndex.all(), NDArrayIndex.interval(0, cols));
-    }
-
-    /** @return {@code array} reshaped as a view of the same memory, which the ops made once keep writing into */
-    private static INDArray view(INDArray array, long... shape) {
-        INDArray view = array.reshape('c', shape);
-        if (view.data().address() != array.data().address() || view.offset() != array.offset()) {
-            throw new IllegalStateException("ND4J copied an array to reshape it to " + java.util.Arrays.toString(shape));
-        }
-        return view;
     }
 
     private static CustomOp op(String name, List<INDArray> inputs, INDArray output) {

@@ -1,5 +1,8 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.factory.Nd4j;
 import java.util.List;
 import java.util.Map;
 
@@ -104,5 +107,40 @@ final class GlobalAvgPoolBlock extends Block {
     @Override
     BlockSnapshot snapshot() {
         return BlockSnapshot.of("gap");
+    }
+
+    /** The mean over positions of {@code [rows][positions][channels]}, and its gradient spread back evenly. */
+    @Override
+    DeviceBlock onDevice() {
+        long positions = input.positions();
+        int channels = input.channels();
+        float scale = 1f / positions;
+        return new DeviceBlock(input, output) {
+            @Override
+            Object buffers(int rows, boolean training) {
+                return new DeviceBlock.Buffers(rows, output);
+            }
+
+            @Override
+            INDArray forward(INDArray x, Object buffers, boolean training) {
+                DeviceBlock.Buffers b = (DeviceBlock.Buffers) buffers;
+                view(x, x.size(0), positions, channels).mean(b.y, 1);
+                return b.y;
+            }
+
+            @Override
+            INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+                if (!inputGradient) {
+                    return null;
+                }
+                DeviceBlock.Buffers b = (DeviceBlock.Buffers) buffers;
+                INDArray dx = b.inputGradient((int) dy.rows(), input);
+                INDArray spread = view(dx, dy.size(0), positions, channels);
+                // dy [rows][channels] copied along the positions (dimensions 0 and 2 of the spread), then scaled
+                Nd4j.exec(new BroadcastCopyOp(spread, dy, spread, 0, 2));
+                spread.muli(scale);
+                return dx;
+            }
+        };
     }
 }

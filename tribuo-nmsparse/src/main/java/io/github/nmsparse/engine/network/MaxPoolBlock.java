@@ -1,5 +1,8 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +119,11 @@ final class MaxPoolBlock extends Block {
         return BlockSnapshot.of("maxpool " + window);
     }
 
+    @Override
+    DeviceBlock onDevice() {
+        return Pooling.onDevice("maxpool2d", window, input, output);
+    }
+
     /** What the pooling blocks share: the text, the output shape, the ONNX attributes. */
     static final class Pooling {
         private Pooling() {
@@ -134,6 +142,42 @@ final class MaxPoolBlock extends Block {
                 throw new IllegalArgumentException("a " + window + "x" + window + " window does not fit an input of " + input);
             }
             return new Shape(input.channels(), input.height() / window, input.width() / window);
+        }
+
+        /**
+         * @param op     libnd4j's pooling op, maxpool2d or avgpool2d (its gradient is the op's _bp)
+         * @return the pooling on the ops executor: windows {@code window} apart, no padding, channels last
+         */
+        static DeviceBlock onDevice(String op, int window, Shape input, Shape output) {
+            // kernel, stride, no padding, dilation 1, explicit padding, average over the window only, channels last
+            int[] arguments = {window, window, window, window, 0, 0, 1, 1, 0, 0, 1};
+            return new DeviceBlock(input, output) {
+                @Override
+                Object buffers(int rows, boolean training) {
+                    return new DeviceBlock.KeepingInput(rows, output);
+                }
+
+                @Override
+                INDArray forward(INDArray x, Object buffers, boolean training) {
+                    DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
+                    b.x = x;
+                    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(images(x, input)).addOutputs(images(b.y, output))
+                            .addIntegerArguments(arguments).build());
+                    return b.y;
+                }
+
+                @Override
+                INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+                    if (!inputGradient) {
+                        return null;
+                    }
+                    DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
+                    INDArray dx = b.inputGradient((int) dy.rows(), input);
+                    Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(images(b.x, input), images(dy, output))
+                            .addOutputs(images(dx, input)).addIntegerArguments(arguments).build());
+                    return dx;
+                }
+            };
         }
 
         static Map<String, Object> onnxAttributes(int window) {

@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
 import io.github.nmsparse.engine.state.NamedState;
 
 import java.util.ArrayList;
@@ -205,6 +206,79 @@ final class ResidualBlock extends Block {
     @Override
     List<NamedState> states() {
         return body.states();
+    }
+
+    @Override
+    DeviceBlock onDevice() {
+        List<DeviceBlock> deviceBody = body.blocks.stream().map(Block::onDevice).toList();
+        DeviceBlock deviceProjection = projection == null ? null : projection.onDevice();
+        List<DeviceBlock> children = new ArrayList<>(deviceBody);
+        if (deviceProjection != null) {
+            children.add(deviceProjection);
+        }
+        return new DeviceBlock(input, output) {
+            /** The body's buffers, the projection's, and the sum. */
+            final class Buffers extends DeviceBlock.Buffers {
+                final Object[] body;
+                final Object projection;
+
+                Buffers(int rows, boolean training) {
+                    super(rows, output);
+                    this.body = deviceBody.stream().map(block -> block.buffers(rows, training)).toArray();
+                    this.projection = deviceProjection == null ? null : deviceProjection.buffers(rows, training);
+                }
+            }
+
+            @Override
+            Object buffers(int rows, boolean training) {
+                return new Buffers(rows, training);
+            }
+
+            @Override
+            INDArray forward(INDArray x, Object buffers, boolean training) {
+                Buffers b = (Buffers) buffers;
+                INDArray main = x;
+                for (int i = 0; i < deviceBody.size(); i++) {
+                    main = deviceBody.get(i).forward(main, b.body[i], training);
+                }
+                INDArray shortcut = deviceProjection == null ? x : deviceProjection.forward(x, b.projection, training);
+                return main.add(shortcut, b.y);
+            }
+
+            @Override
+            INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+                Buffers b = (Buffers) buffers;
+                INDArray main = dy;
+                for (int i = deviceBody.size() - 1; i >= 0; i--) {
+                    main = deviceBody.get(i).backward(main, b.body[i], i > 0 || inputGradient);
+                }
+                INDArray shortcut = deviceProjection == null ? dy : deviceProjection.backward(dy, b.projection, inputGradient);
+                if (!inputGradient) {
+                    return null;
+                }
+                return main.add(shortcut, b.inputGradient((int) dy.rows(), input));
+            }
+
+            @Override
+            List<DeviceLayer> layers() {
+                return children.stream().flatMap(block -> block.layers().stream()).toList();
+            }
+
+            @Override
+            List<DeviceParameter> parameters() {
+                return children.stream().flatMap(block -> block.parameters().stream()).toList();
+            }
+
+            @Override
+            void load() {
+                children.forEach(DeviceBlock::load);
+            }
+
+            @Override
+            void publish() {
+                children.forEach(DeviceBlock::publish);
+            }
+        };
     }
 
     /** The body as the model keeps it (batch normalizations folded), so the text is that of the folded body. */
