@@ -17,6 +17,7 @@ import io.github.nmsparse.experiment.Method;
 import io.github.nmsparse.experiment.TrainerSettings;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
+import io.github.nmsparse.tribuo.SparsityProvenance;
 import org.tribuo.Dataset;
 import org.tribuo.Output;
 import org.tribuo.classification.evaluation.LabelEvaluation;
@@ -345,7 +346,9 @@ public final class TrainTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation<T> evaluation = trainer.outputFactory().getEvaluator().evaluate(model, test);
-        out.printf(Locale.ROOT, "%nTrained in %.1f s. Evaluation on the test set:%n%s%n", seconds, evaluation);
+        Map<String, Object> backend = SparsityProvenance.backend(model.getProvenance());
+        out.printf(Locale.ROOT, "%nTrained in %.1f s on %s (ND4J %s, %s) with the %s executor. Evaluation on the test set:%n%s%n", seconds,
+                backend.get("backend"), backend.get("version"), backend.get("blasVendor"), backend.get("executor"), evaluation);
         if (evaluation instanceof LabelEvaluation labelEvaluation) {
             out.printf(Locale.ROOT, "Accuracy: %.2f%%%n%nConfusion matrix (rows: true, columns: predicted):%n%s%n",
                     100 * labelEvaluation.accuracy(), labelEvaluation.getConfusionMatrix());

@@ -9,6 +9,8 @@ import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.method.Ste;
 import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.HostMemory;
+import io.github.nmsparse.engine.network.LayerWeights;
 import io.github.nmsparse.engine.network.Shape;
 import io.github.nmsparse.engine.optimizer.AdamW;
 import io.github.nmsparse.engine.optimizer.Optimizer;
@@ -16,6 +18,7 @@ import io.github.nmsparse.engine.optimizer.Sgd;
 import io.github.nmsparse.engine.state.NamedState;
 import io.github.nmsparse.engine.state.StateOutput;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -34,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A run stopped and resumed from its checkpoint ends bit-identical to one never stopped: every piece of its state. */
 class CheckpointResumeTest {
@@ -83,8 +87,12 @@ class CheckpointResumeTest {
     }
 
     private static TrainingPlan plan(SparsityMethod method, Optimizer optimizer, long seed) {
+        return plan(method, optimizer, seed, Executor.AUTO);
+    }
+
+    private static TrainingPlan plan(SparsityMethod method, Optimizer optimizer, long seed, Executor executor) {
         return TrainingPlan.builder().method(method).optimizer(optimizer).learningRate(1e-2).epochs(EPOCHS).warmupEpochs(1)
-                .batchSize(40).seed(seed).build();
+                .batchSize(40).seed(seed).executor(executor).build();
     }
 
     private static TrainingData data(Architecture network) {
@@ -123,6 +131,56 @@ class CheckpointResumeTest {
         // A crash in the middle of writing the next checkpoint leaves only a partial file beside the last one.
         Files.writeString(checkpoints.resolve(CheckpointListener.FILE_NAME + ".partial"), "half a checkpoint");
         assertSameRun(uninterrupted, run(network, plan(method, optimizer, 7), policy, -1), what);
+    }
+
+    @Test
+    void opsRunsResumeBitIdenticalUnderSplitMemory(@TempDir Path dir) throws IOException {
+        HostMemory.simulateSplitMemory(true);
+        try {
+            for (Architecture network : List.of(MLP, RESIDUAL)) {
+                TrainingPlan plan = plan(new SrSte(2e-3), new AdamW(1e-4), 7, Executor.OPS);
+                Outcome uninterrupted = run(network, plan, null, -1);
+                Path checkpoints = Files.createTempDirectory(dir, "run");
+                CheckpointPolicy policy = new CheckpointPolicy(checkpoints, 1);
+                assertThrows(Crash.class, () -> run(network, plan, policy, 3));
+                assertSameRun(uninterrupted, run(network, plan, policy, -1), "OPS, stopped during epoch 3");
+            }
+        } finally {
+            HostMemory.simulateSplitMemory(false);
+        }
+    }
+
+    /**
+     * A checkpoint written by one executor resumes in the other: the epochs before the stop are the checkpoint's, and
+     * the rest train on from its state to the weights the uninterrupted run reaches, within float rounding.
+     */
+    @Test
+    void aCheckpointOfOneExecutorResumesInTheOther(@TempDir Path dir) throws IOException {
+        assumeTrue(Nd4j.getEnvironment().isCPU(), "the fused executor runs on the CPU backend only");
+        for (Executor first : List.of(Executor.FUSED, Executor.OPS)) {
+            Executor second = first == Executor.FUSED ? Executor.OPS : Executor.FUSED;
+            String what = "written by " + first + ", resumed by " + second;
+            Outcome uninterrupted = run(MLP, plan(new SrSte(2e-3), new AdamW(1e-4), 7, first), null, -1);
+            Path checkpoints = Files.createTempDirectory(dir, "run");
+            CheckpointPolicy policy = new CheckpointPolicy(checkpoints, 1);
+            assertThrows(Crash.class, () -> run(MLP, plan(new SrSte(2e-3), new AdamW(1e-4), 7, first), policy, 4));
+            Outcome resumed = run(MLP, plan(new SrSte(2e-3), new AdamW(1e-4), 7, second), policy, -1);
+            List<EpochRecord> expected = uninterrupted.result().history();
+            List<EpochRecord> actual = resumed.result().history();
+            assertEquals(expected.subList(0, 3).stream().map(EpochRecord::withoutTime).toList(),
+                    actual.subList(0, 3).stream().map(EpochRecord::withoutTime).toList(), what + ": the checkpoint's epochs");
+            for (int e = 3; e < EPOCHS; e++) {
+                assertEquals(expected.get(e).loss(), actual.get(e).loss(), 1e-4 * expected.get(e).loss(), what + ": loss of epoch " + (e + 1));
+            }
+            List<LayerWeights> layers = uninterrupted.result().network().snapshot().layers();
+            for (int i = 0; i < layers.size(); i++) {
+                float[] a = layers.get(i).weights();
+                float[] b = resumed.result().network().snapshot().layers().get(i).weights();
+                for (int k = 0; k < a.length; k++) {
+                    assertEquals(a[k], b[k], 1e-4 * Math.max(1, Math.abs(a[k])), what + ": layer " + i + ", weight " + k);
+                }
+            }
+        }
     }
 
     @Test

@@ -22,7 +22,9 @@ import io.github.nmsparse.engine.state.NamedState;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 import org.opentest4j.AssertionFailedError;
 
 import java.io.ByteArrayInputStream;
@@ -39,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ops executor, run under split memory (the CPU's stand-in for a GPU), against the fused executor, step by step
@@ -49,6 +52,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ExecutorLockstepTest {
 
     private static final double TOLERANCE = 1e-5;
+
+    @BeforeAll
+    static void theFusedReferenceNeedsTheCpuBackend() {
+        assumeTrue(Nd4j.getEnvironment().isCPU(), "the fused executor, the reference here, runs on the CPU backend only");
+    }
 
     @AfterEach
     void sharedMemory() {

@@ -3,11 +3,14 @@ package io.github.nmsparse.tribuo;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import io.github.nmsparse.engine.EpochRecord;
+import io.github.nmsparse.engine.Executor;
 import io.github.nmsparse.engine.TrainingDivergedException;
 import io.github.nmsparse.engine.method.SrSte;
+import io.github.nmsparse.engine.network.HostMemory;
 import io.github.nmsparse.engine.network.LayerWeights;
 import io.github.nmsparse.engine.optimizer.Sgd;
 import org.junit.jupiter.api.BeforeAll;
+import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Dataset;
 import org.tribuo.Example;
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ClassificationTrainerTest {
 
@@ -88,9 +92,11 @@ class ClassificationTrainerTest {
         assertEquals(Map.of("shape", "256x64", "sparse", true, "pattern", "2:4", "density", 0.5, "nmValid", true), layers.get(0));
         assertEquals("dense", layers.get(2).get("pattern"));
         Map<String, Object> backend = SparsityProvenance.backend(provenance);
-        assertEquals("CpuBackend", backend.get("backend"));
+        assertEquals(Nd4j.getBackend().getClass().getSimpleName(), backend.get("backend"));
         assertEquals("1.0.0-M2.1", backend.get("version"));
-        assertEquals(1, backend.get("ompThreads"));
+        if (Nd4j.getEnvironment().isCPU()) {
+            assertEquals(1, backend.get("ompThreads"), "the CPU backend's element-wise work stays on the training thread");
+        }
 
         ModelProvenance copy = (ModelProvenance) ProvenanceUtil.unmarshalProvenance(ProvenanceUtil.marshalProvenance(provenance));
         assertEquals(provenance, copy);
@@ -98,6 +104,48 @@ class ClassificationTrainerTest {
         assertEquals(layers, SparsityProvenance.layers(copy));
         assertEquals("2:4", provenance.getTrainerProvenance().getConfiguredParameters().get("pattern").toString()
                 .replaceAll(".*=", ""));
+    }
+
+    @Test
+    void theOpsExecutorTrainsAsTheFusedOneAndProvenanceSaysWhichRan() {
+        assumeTrue(Nd4j.getEnvironment().isCPU(), "the fused executor, the reference here, runs on the CPU backend only");
+        NMSparseModel<Label> fused = quick().executor(Executor.FUSED).build().train(train);
+        NMSparseModel<Label> ops = quick().executor(Executor.OPS).build().train(train);
+        double fusedAccuracy = new LabelEvaluator().evaluate(fused, test).accuracy();
+        double opsAccuracy = new LabelEvaluator().evaluate(ops, test).accuracy();
+        assertEquals(fusedAccuracy, opsAccuracy, 0.003, "the same training to within float rounding");
+        assertEquals("FUSED", SparsityProvenance.backend(fused.getProvenance()).get("executor"));
+        assertEquals("OPS", SparsityProvenance.backend(ops.getProvenance()).get("executor"));
+        assertEquals("OPS", ops.getProvenance().getTrainerProvenance().getConfiguredParameters().get("executor").toString()
+                .replaceAll(".*=", ""));
+        assertEquals("FUSED", SparsityProvenance.backend(srSte.getProvenance()).get("executor"), "AUTO runs FUSED on the CPU backend");
+        assertEquals("AUTO", srSte.getProvenance().getTrainerProvenance().getConfiguredParameters().get("executor").toString()
+                .replaceAll(".*=", ""), "the trainer's provenance keeps what was asked for");
+    }
+
+    @Test
+    void whereJavaDoesNotSeeArrayMemoryFusedIsRefusedAndTrainingAndPredictionRunAsOps() {
+        HostMemory.simulateSplitMemory(true);
+        try {
+            PropertyException refused = assertThrows(PropertyException.class, () -> quick().executor(Executor.FUSED).build());
+            assertTrue(refused.getMessage().contains("executor") && refused.getMessage().contains("wrong model"), refused.getMessage());
+            NMSparseModel<Label> auto = quick().build().train(train);
+            assertEquals("OPS", SparsityProvenance.backend(auto.getProvenance()).get("executor"));
+            assertTrue(new LabelEvaluator().evaluate(auto, test).accuracy() > 0.8);
+            // The model trained on the CPU path, rebuilt here, predicts through the ops network, not the Java kernel.
+            @SuppressWarnings("unchecked")
+            NMSparseModel<Label> rebuilt = (NMSparseModel<Label>) srSte.copy();
+            List<Prediction<Label>> expected = srSte.predict(test);
+            List<Prediction<Label>> actual = rebuilt.predict(test);
+            for (int i = 0; i < expected.size(); i++) {
+                for (Map.Entry<String, Label> score : expected.get(i).getOutputScores().entrySet()) {
+                    assertEquals(score.getValue().getScore(), actual.get(i).getOutputScores().get(score.getKey()).getScore(), 1e-5,
+                            "example " + i + ", " + score.getKey());
+                }
+            }
+        } finally {
+            HostMemory.simulateSplitMemory(false);
+        }
     }
 
     @Test

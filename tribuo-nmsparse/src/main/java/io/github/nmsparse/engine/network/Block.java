@@ -76,7 +76,7 @@ abstract class Block {
      * @throws UnsupportedOperationException for a block type the ops executor does not run
      */
     DeviceBlock onDevice() {
-        throw new UnsupportedOperationException("the OPS executor does not run '" + snapshot().spec()
-                + "' blocks yet (it runs dense, relu, tanh, gelu and flatten); use the FUSED executor on the CPU backend");
+        throw new UnsupportedOperationException("the OPS executor has no form of block '" + snapshot().spec()
+                + "'; use the FUSED executor on the CPU backend");
     }
 }

@@ -99,10 +99,11 @@ public final class NetworkSnapshot {
     /**
      * @return the N:M kernel, which predicts one or a few examples from the compressed layers themselves (half the
      *         multiply-adds of a 2:4 layer, no dense copy, no tensor-library call); empty for a network of blocks other
-     *         than dense layers, activations and flatten
+     *         than dense layers, activations and flatten, and where Java does not share the arrays' memory (a device
+     *         backend): prediction follows the executor rule there and runs as ND4J ops
      */
     public Optional<Predictor> sparseKernel() {
-        return SparseInference.supports(this) ? Optional.of(new SparseInference(this)) : Optional.empty();
+        return SparseInference.supports(this) && HostMemory.sharedWithHost() ? Optional.of(new SparseInference(this)) : Optional.empty();
     }
 
     /** @return a dense network that computes the same predictions, built from the compressed layers now */
