@@ -288,6 +288,20 @@ class ExecutorLockstepTest {
         }
     }
 
+    /** @return AdamW (weight decay 5e-3) with the given epsilon, set as OLCUT would set the configured field */
+    private static AdamW adamW(double epsilon) {
+        try {
+            AdamW adamW = new AdamW(5e-3);
+            java.lang.reflect.Field field = AdamW.class.getDeclaredField("epsilon");
+            field.setAccessible(true);
+            field.setDouble(adamW, epsilon);
+            adamW.postConfig();
+            return adamW;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static TrainingData data() {
         return TrainingMethodsTest.syntheticData(230, 30, 5);
     }
@@ -336,11 +350,11 @@ class ExecutorLockstepTest {
     }
 
     /**
-     * Every block type with every method: convolution (strided, padded), max and average pooling, batch normalization,
-     * gap, residual blocks with and without a projection. Networks with batch normalization train with SGD here: a
-     * bias right before a batch normalization has a true gradient of exactly zero, which each executor computes as
-     * rounding noise of its own, and AdamW divides that noise by its own root and steps by the learning rate, so the two
-     * executors' biases part by design; SGD's step is the gradient itself. Inside the residual network a batch
+     * Every block type with every method and both optimizers: convolution (strided, padded), max and average pooling,
+     * batch normalization, gap, residual blocks with and without a projection. With batch normalization, AdamW runs
+     * with an epsilon of 1e-3: a bias right before a batch normalization has a true gradient of exactly zero, which
+     * each executor computes as rounding noise of its own, and AdamW with its default epsilon divides that noise by its
+     * own root and steps by the learning rate, so the two executors' biases would part by design. Inside the residual network a batch
      * normalization feeds GELU, not ReLU: on this small image set a channel there can be constant over a batch, so its
      * normalized values are rounding noise around beta, and a ReLU would pass or stop each one's gradient by the
      * noise's sign, differently in each executor.
@@ -355,7 +369,9 @@ class ExecutorLockstepTest {
             runLockstep(ConvNetTest.network(plain, data.outputs()), new SoftmaxCrossEntropy(), data, method, new AdamW(5e-3));
             runLockstep(ConvNetTest.network(plain, data.outputs()), new SoftmaxCrossEntropy(), data, method.copy(), new Sgd(0.9, false, 5e-3));
             runLockstep(ConvNetTest.network(normalized, data.outputs()), new SoftmaxCrossEntropy(), data, method.copy(), new Sgd(0.9, false, 5e-3));
+            runLockstep(ConvNetTest.network(normalized, data.outputs()), new SoftmaxCrossEntropy(), data, method.copy(), adamW(1e-3));
             runLockstep(ConvNetTest.network(residual, data.outputs()), new SoftmaxCrossEntropy(), data, method.copy(), new Sgd(0.9, true, 5e-3));
+            runLockstep(ConvNetTest.network(residual, data.outputs()), new SoftmaxCrossEntropy(), data, method.copy(), adamW(1e-3));
         }
     }
 

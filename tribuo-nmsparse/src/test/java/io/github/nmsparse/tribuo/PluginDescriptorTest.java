@@ -2,6 +2,9 @@ package io.github.nmsparse.tribuo;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.factory.Nd4j;
 import io.github.nmsparse.engine.network.LayerWeights;
 import org.tribuo.Dataset;
 import org.tribuo.classification.Label;
@@ -21,6 +24,7 @@ import java.util.TreeSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Every trainer in plugin-descriptor/ loads and trains to a useful model on shipped data. */
 class PluginDescriptorTest {
@@ -28,9 +32,10 @@ class PluginDescriptorTest {
     static final String CONFIG = "plugin-descriptor/nmsparse-trainers.xml";
     private static final String RESNET = "resnet-sr-ste-2-4";
 
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"AUTO", "OPS"})
     @SuppressWarnings("unchecked")
-    void everyComponentTrains() throws Exception {
+    void everyComponentTrains(String executor) throws Exception {
         ConfigurationManager cm = new ConfigurationManager(CONFIG);
         Set<String> trainers = new TreeSet<>();
         for (String name : cm.getComponentNames()) {
@@ -47,6 +52,7 @@ class PluginDescriptorTest {
                 // 28x28 images: one epoch on mnist-10k instead of the configured eight, to keep the test short.
                 cm.overrideConfigurableProperty(name, "epochs", new com.oracle.labs.mlrg.olcut.config.property.SimpleProperty("1"));
             }
+            cm.overrideConfigurableProperty(name, "executor", new com.oracle.labs.mlrg.olcut.config.property.SimpleProperty(executor));
             NMSparseTrainer<?> trainer = (NMSparseTrainer<?>) cm.lookup(name);
             if (name.startsWith("cnn-")) {
                 Dataset<Label> train = ShippedData.mnist("train");
@@ -75,6 +81,27 @@ class PluginDescriptorTest {
             }
         }
         assertEquals(8, trainers.size());
+    }
+
+    /**
+     * The README's main job (the mlp-sr-ste-2-4 component on mnist-10k, 30 epochs) on the OPS executor reaches the
+     * FUSED run's test accuracy within 0.3 points.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theMainJobOnTheOpsExecutorReachesTheFusedRunsAccuracy() throws Exception {
+        assumeTrue(Nd4j.getEnvironment().isCPU(), "the fused executor runs on the CPU backend only");
+        double[] accuracy = new double[2];
+        String[] executors = {"FUSED", "OPS"};
+        for (int i = 0; i < 2; i++) {
+            ConfigurationManager cm = new ConfigurationManager(CONFIG);
+            cm.overrideConfigurableProperty("mlp-sr-ste-2-4", "executor", new com.oracle.labs.mlrg.olcut.config.property.SimpleProperty(executors[i]));
+            NMSparseTrainer<Label> trainer = (NMSparseTrainer<Label>) cm.lookup("mlp-sr-ste-2-4");
+            NMSparseModel<Label> model = trainer.train(ShippedData.mnist("train"));
+            assertEquals(executors[i], SparsityProvenance.backend(model.getProvenance()).get("executor"));
+            accuracy[i] = new LabelEvaluator().evaluate(model, ShippedData.mnist("test")).accuracy();
+        }
+        assertEquals(accuracy[0], accuracy[1], 0.003, "OPS against FUSED test accuracy");
     }
 
     /**
