@@ -90,7 +90,8 @@ class ArchitectureTest {
             String name = call.getName();
             JavaClass owner = call.getTargetOwner();
             if (owner.isAssignableTo(DataBuffer.class)) {
-                return name.matches("as.*|get(Float|Double|Int|Long|Number|Short|Byte).*|put.*|setData|assign|dup");
+                // Values, and the raw host address (null on CUDA until a host copy exists).
+                return name.matches("as.*|get(Float|Double|Int|Long|Number|Short|Byte).*|put.*|setData|assign|dup|address.*|pointer.*");
             }
             if (owner.isAssignableTo(INDArray.class)) {
                 return name.matches("get(Float|Double|Int|Long|Number)|putScalar|putRow|putColumn|to(Float|Double|Int|Long)(Vector|Matrix)");
@@ -98,7 +99,7 @@ class ArchitectureTest {
             if (owner.isEquivalentTo(Nd4j.class)) {
                 List<JavaClass> parameters = call.getTarget().getRawParameterTypes();
                 // Values, not shapes: shapes come as int[] or long[].
-                return name.equals("createFromArray") || (name.equals("create") && !parameters.isEmpty()
+                return name.matches("createFromArray|scalar|valueArrayOf") || (name.equals("create") && !parameters.isEmpty()
                         && parameters.get(0).getName().matches("\\[+[FDZBS]"));
             }
             return false;

@@ -73,11 +73,43 @@ public abstract class DeviceLoss {
 
     /** @return a one-value float array */
     protected static INDArray scalar() {
-        return Nd4j.scalar(DataType.FLOAT, 0f);
+        return Nd4j.create(DataType.FLOAT, new long[0]);
     }
 
     /** @return an op that sums all of {@code input} into the one-value {@code output} */
     protected static CustomOp sumAll(INDArray input, INDArray output) {
         return DynamicCustomOp.builder("reduce_sum").addInputs(input).addOutputs(output).build();
+    }
+
+    /**
+     * The accuracy as the share of positions where two arrays of decisions (or class indices) agree: the comparison,
+     * its count and the scale as ops made once, on arrays of this loss.
+     */
+    protected final class Agreement {
+        private final CustomOp[] ops;
+        private final INDArray count = scalar();
+        private final float scale;
+
+        /**
+         * @param decided  the decisions made, filled before {@link #record()}
+         * @param expected the decisions wanted, the same shape and type
+         */
+        public Agreement(INDArray decided, INDArray expected) {
+            INDArray agree = Nd4j.create(DataType.BOOL, decided.shape());
+            INDArray agreeValues = Nd4j.create(DataType.FLOAT, decided.shape());
+            this.ops = new CustomOp[] {
+                    DynamicCustomOp.builder("equals").addInputs(decided, expected).addOutputs(agree).build(),
+                    DynamicCustomOp.builder("cast").addInputs(agree).addOutputs(agreeValues).addIntegerArguments(DataType.FLOAT.toInt()).build(),
+                    sumAll(agreeValues, count)};
+            this.scale = 1f / decided.length();
+        }
+
+        /** Counts the agreements and sets the accuracy. */
+        public void record() {
+            for (CustomOp op : ops) {
+                Nd4j.exec(op);
+            }
+            setAccuracy(count.muli(scale));
+        }
     }
 }

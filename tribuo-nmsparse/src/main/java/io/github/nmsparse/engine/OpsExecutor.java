@@ -3,6 +3,7 @@ package io.github.nmsparse.engine;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.network.DeviceNetwork;
 import io.github.nmsparse.engine.network.DeviceParameter;
+import io.github.nmsparse.engine.network.DeviceSparseWeights;
 import io.github.nmsparse.engine.network.HostMemory;
 import io.github.nmsparse.engine.network.Network;
 import io.github.nmsparse.engine.optimizer.DeviceUpdate;
@@ -14,6 +15,7 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,16 +62,36 @@ final class OpsExecutor implements StepExecutor {
     }
 
     /**
-     * @throws UnsupportedOperationException naming a block, method, optimizer or objective without an ops form
+     * @throws UnsupportedOperationException naming a block, method, optimizer or objective without an ops form, before
+     *                                       anything trains
      */
     OpsExecutor(Network network, Objective objective, TrainingData data, SparsityMethod method, Optimizer optimizer) {
         this.network = DeviceNetwork.of(network);
         this.objective = objective;
         this.method = method;
         this.optimizer = optimizer;
-        objective.onDevice(1, data.outputs());
+        requireOpsForm(objective.getClass(), Objective.class, "onDevice", int.class, int.class);
+        requireOpsForm(optimizer.getClass(), Optimizer.class, "onDevice", List.class);
+        if (method.masksLayers()) {
+            requireOpsForm(method.getClass(), SparsityMethod.class, "afterUpdate", DeviceSparseWeights.class);
+        }
         this.features = HostMemory.upload(data.features(), data.rows(), data.inputs());
         this.targets = HostMemory.upload(data.targets(), data.rows(), data.outputs());
+    }
+
+    /**
+     * A component has an ops form when its class overrides the interface's default, which refuses: checked here so
+     * that a run is refused before its first step, not in the middle of an update.
+     */
+    private static void requireOpsForm(Class<?> type, Class<?> contract, String name, Class<?>... parameters) {
+        try {
+            if (type.getMethod(name, parameters).getDeclaringClass() == contract) {
+                throw new UnsupportedOperationException(contract.getSimpleName() + " " + type.getSimpleName()
+                        + " has no form for the OPS executor (no " + name + "); use the FUSED executor on the CPU backend");
+            }
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(contract.getSimpleName() + " has no method " + name, e);
+        }
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.github.nmsparse.engine;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.comparison.ScalarGreaterThan;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
@@ -52,10 +51,8 @@ public final class SigmoidBinaryCrossEntropy implements Objective {
             private final INDArray loss = scalar();
             private final INDArray decided = Nd4j.create(DataType.BOOL, rows, width);
             private final INDArray wanted = Nd4j.create(DataType.BOOL, rows, width);
-            private final INDArray hitValues = batchArray();
-            private final INDArray accuracy = scalar();
             private final CustomOp lossSum = sumAll(terms, loss);
-            private final CustomOp hitSum = sumAll(hitValues, accuracy);
+            private final Agreement agreement = new Agreement(decided, wanted);
 
             @Override
             protected void compute(INDArray outputs, INDArray targets, INDArray gradient) {
@@ -71,10 +68,7 @@ public final class SigmoidBinaryCrossEntropy implements Objective {
                 gradient.subi(targets).muli(1f / rows);
                 Nd4j.exec(new ScalarGreaterThan(outputs, decided, 0f));
                 Nd4j.exec(new ScalarGreaterThan(targets, wanted, 0.5f));
-                Nd4j.exec(DynamicCustomOp.builder("equals").addInputs(decided, wanted).addOutputs(decided).build());
-                Nd4j.exec(DynamicCustomOp.builder("cast").addInputs(decided).addOutputs(hitValues).addIntegerArguments(DataType.FLOAT.toInt()).build());
-                Nd4j.exec(hitSum);
-                setAccuracy(accuracy.muli(1f / ((float) rows * width)));
+                agreement.record();
             }
         };
     }

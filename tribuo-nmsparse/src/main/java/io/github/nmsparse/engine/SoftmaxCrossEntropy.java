@@ -72,14 +72,12 @@ public final class SoftmaxCrossEntropy implements Objective {
             private final INDArray loss = scalar();
             private final INDArray predicted = Nd4j.create(DataType.INT64, rows);
             private final INDArray expected = Nd4j.create(DataType.INT64, rows);
-            private final INDArray hits = Nd4j.create(DataType.BOOL, rows);
-            private final INDArray hitValues = Nd4j.create(DataType.FLOAT, rows);
-            private final INDArray accuracy = scalar();
             private final CustomOp lossSum = sumAll(products, loss);
-            private final CustomOp hitSum = sumAll(hitValues, accuracy);
+            private final Agreement agreement = new Agreement(predicted, expected);
 
             @Override
             protected void compute(INDArray outputs, INDArray targets, INDArray gradient) {
+                // The ops on the caller's arrays are made per call; those on this loss's own arrays once.
                 Nd4j.exec(DynamicCustomOp.builder("log_softmax").addInputs(outputs).addOutputs(logProbabilities).build());
                 targets.mul(logProbabilities, products);
                 Nd4j.exec(lossSum);
@@ -88,10 +86,7 @@ public final class SoftmaxCrossEntropy implements Objective {
                 gradient.subi(targets).muli(1f / rows);
                 Nd4j.exec(DynamicCustomOp.builder("argmax").addInputs(outputs).addOutputs(predicted).addIntegerArguments(1).build());
                 Nd4j.exec(DynamicCustomOp.builder("argmax").addInputs(targets).addOutputs(expected).addIntegerArguments(1).build());
-                Nd4j.exec(DynamicCustomOp.builder("equals").addInputs(predicted, expected).addOutputs(hits).build());
-                Nd4j.exec(DynamicCustomOp.builder("cast").addInputs(hits).addOutputs(hitValues).addIntegerArguments(DataType.FLOAT.toInt()).build());
-                Nd4j.exec(hitSum);
-                setAccuracy(accuracy.muli(1f / rows));
+                agreement.record();
             }
         };
     }

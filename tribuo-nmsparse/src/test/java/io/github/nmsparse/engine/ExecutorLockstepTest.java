@@ -109,6 +109,7 @@ class ExecutorLockstepTest {
                 assertEquals(fusedLayer.takeFlips(), opsLayer.takeFlips(), "flips of sparse layer " + i + " at " + at);
             }
             assertAllClose(optimizerState(fused), optimizerState(ops), "optimizer moments at " + at);
+            assertAllClose(runningStatistics(fused), runningStatistics(ops), "batch normalization running statistics at " + at);
             startOpsFromFusedState();
         }
 
@@ -119,7 +120,12 @@ class ExecutorLockstepTest {
          */
         private void startOpsFromFusedState() {
             try {
-                for (NamedState state : fused.states()) {
+                // By position: both sessions list their states in the same order, and names repeat (one per block).
+                List<NamedState> from = fused.states();
+                List<NamedState> to = ops.states();
+                for (int i = 0; i < from.size(); i++) {
+                    NamedState state = from.get(i);
+                    assertEquals(state.name(), to.get(i).name());
                     if (state.name().equals("position")) {
                         continue;
                     }
@@ -127,8 +133,7 @@ class ExecutorLockstepTest {
                     StateOutput out = new StateOutput(bytes);
                     state.state().save(out);
                     out.flush();
-                    NamedState target = ops.states().stream().filter(s -> s.name().equals(state.name())).findFirst().orElseThrow();
-                    target.state().restore(new StateInput(new ByteArrayInputStream(bytes.toByteArray()), "the fused session"));
+                    to.get(i).state().restore(new StateInput(new ByteArrayInputStream(bytes.toByteArray()), "the fused session"));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -245,6 +250,36 @@ class ExecutorLockstepTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** @return every batch normalization's running means and variances, in order */
+    private static float[] runningStatistics(TrainingSession session) {
+        List<Float> floats = new ArrayList<>();
+        try {
+            for (NamedState state : session.states()) {
+                if (!state.name().startsWith("batch normalization")) {
+                    continue;
+                }
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                StateOutput out = new StateOutput(bytes);
+                state.state().save(out);
+                out.flush();
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+                while (in.available() > 0) {
+                    int count = in.readInt();
+                    for (int k = 0; k < count; k++) {
+                        floats.add(in.readFloat());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        float[] all = new float[floats.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = floats.get(i);
+        }
+        return all;
     }
 
     static void assertClose(double expected, double actual, String what) {
@@ -373,6 +408,37 @@ class ExecutorLockstepTest {
             runLockstep(ConvNetTest.network(residual, data.outputs()), new SoftmaxCrossEntropy(), data, method.copy(), new Sgd(0.9, true, 5e-3));
             runLockstep(ConvNetTest.network(residual, data.outputs()), new SoftmaxCrossEntropy(), data, method.copy(), adamW(1e-3));
         }
+    }
+
+    /**
+     * Prediction where Java does not see array memory runs the network's ops twin: batch normalization with its running
+     * statistics, both poolings, gap and residual blocks, against the fused prediction of the same trained network.
+     */
+    @Test
+    void predictionThroughTheOpsTwinMatchesTheFusedOne() {
+        TrainingData data = ConvNetTest.bars(120, 6);
+        for (String blocks : List.of("conv 4x3p1, relu, bn, maxpool 2, conv 4x3p1, bn, avgpool 3, flatten",
+                "conv 4x3p1, bn, relu, residual(conv 4x3p1, bn, gelu, conv 4x3p1, bn), relu, residual(conv 8x3s2p1, bn), relu, gap")) {
+            TrainingPlan plan = TrainingPlan.builder().method(new SrSte(2e-4)).optimizer(new AdamW(5e-3)).learningRate(1e-2).epochs(2)
+                    .batchSize(40).seed(3).executor(Executor.FUSED).build();
+            TrainingSession session = new TrainingSession(ConvNetTest.network(blocks, data.outputs()), new SoftmaxCrossEntropy(), plan, data);
+            for (int s = 0; s < 2 * session.stepsPerEpoch(); s++) {
+                session.step();
+            }
+            float[] features = Arrays.copyOf(data.features(), 30 * data.inputs());
+            float[] fused = session.network().predict(features, 30);
+            float[] ops = split(() -> session.network().predict(features, 30));
+            assertAllClose(fused, ops, "predictions of " + blocks);
+        }
+    }
+
+    @Test
+    void aComponentWithoutAnOpsFormIsRefusedBeforeAnythingTrains() {
+        TrainingPlan plan = TrainingPlan.builder().method(new io.github.nmsparse.engine.method.CountingSte(2)).optimizer(new AdamW())
+                .learningRate(1e-2).epochs(1).batchSize(50).seed(1).executor(Executor.OPS).build();
+        UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
+                () -> new TrainingSession(mlp(Activation.RELU), new SoftmaxCrossEntropy(), plan, data()));
+        assertTrue(refused.getMessage().contains("CountingSte") && refused.getMessage().contains("OPS"), refused.getMessage());
     }
 
     @Test

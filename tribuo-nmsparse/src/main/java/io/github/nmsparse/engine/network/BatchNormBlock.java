@@ -304,7 +304,12 @@ final class BatchNormBlock extends Block {
         private final INDArray variance = Nd4j.create(DataType.FLOAT, 1, channels);
         private final INDArray deviceRunningMean = Nd4j.create(DataType.FLOAT, 1, channels);
         private final INDArray deviceRunningVariance = Nd4j.create(DataType.FLOAT, 1, channels);
+        /** Training-only scratch: prediction, which threads may run at once, uses its workspace's arrays only. */
         private final INDArray scratch = Nd4j.create(DataType.FLOAT, 1, channels);
+        private final INDArray meanVector = view(mean, channels);
+        private final INDArray varianceVector = view(variance, channels);
+        private final INDArray gammaGradientVector = view(gammaGradientRow, channels);
+        private final INDArray betaGradientVector = view(betaGradientRow, channels);
         private final List<DeviceParameter> deviceParameters = List.of(
                 new DeviceParameter(parameters.get(0), gammaRow, gammaGradientRow, null),
                 new DeviceParameter(parameters.get(1), betaRow, betaGradientRow, null));
@@ -337,15 +342,16 @@ final class BatchNormBlock extends Block {
             INDArray z = positions(x, input);
             INDArray y = positions(b.y, output);
             if (!training) {
-                // gamma (z - mean) / sqrt(variance + eps) + beta, with the running averages
-                deviceRunningVariance.add(EPSILON, scratch);
-                Nd4j.exec(new Sqrt(scratch, scratch));
-                y.assign(z).subiRowVector(deviceRunningMean).muliRowVector(gammaRow).diviRowVector(scratch).addiRowVector(betaRow);
+                // gamma (z - mean) / sqrt(variance + eps) + beta, with the running averages; the root in this call's array
+                INDArray root = b.inverseStd;
+                deviceRunningVariance.add(EPSILON, root);
+                Nd4j.exec(new Sqrt(root, root));
+                y.assign(z).subiRowVector(deviceRunningMean).muliRowVector(gammaRow).diviRowVector(root).addiRowVector(betaRow);
                 return b.y;
             }
             long count = z.size(0);
-            z.mean(mean.reshape(channels), 0);
-            Nd4j.exec(new Variance(z, variance.reshape(channels), false, 0));
+            z.mean(meanVector, 0);
+            Nd4j.exec(new Variance(z, varianceVector, false, 0));
             variance.add(EPSILON, b.inverseStd);
             Nd4j.exec(new Sqrt(b.inverseStd, b.inverseStd));
             b.inverseStd.rdivi(1f);
@@ -367,8 +373,8 @@ final class BatchNormBlock extends Block {
             INDArray normalized = positions(b.normalized, input);
             INDArray product = positions(b.product, input);
             long count = gradient.size(0);
-            gradient.sum(betaGradientRow.reshape(channels), 0);
-            gradient.mul(normalized, product).sum(gammaGradientRow.reshape(channels), 0);
+            gradient.sum(betaGradientVector, 0);
+            gradient.mul(normalized, product).sum(gammaGradientVector, 0);
             if (!inputGradient) {
                 return null;
             }

@@ -281,7 +281,8 @@ final class ConvBlock extends Block {
     }
 
     /**
-     * The same convolution on the ops executor, as the fused executor computes it: the patches of the zero-padded
+     * The same convolution on the ops executor, as the fused executor computes it (to within rounding: the patch
+     * gradients are summed back by kernel position, not by output position): the patches of the zero-padded
      * channels-last images, one GEMM with the {@code [out][kh][kw][in]} weights, the bias, and for the input gradient
      * the patch gradients summed back into the image. Patches are gathered and summed back one kernel position at a
      * time, as copies between strided views: ND4J copies between views fast but adds into a strided view slowly, so

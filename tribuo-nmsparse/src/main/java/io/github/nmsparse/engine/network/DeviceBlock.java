@@ -1,14 +1,16 @@
 package io.github.nmsparse.engine.network;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 
 /**
  * A block on the ops executor: the same computation as its host {@link Block}, with every tensor an ND4J array of
  * {@code rows x shape size} that stays on the backend and every step of work an ND4J op. Its state is loaded from the
- * host block and published back to it; its per-batch arrays live in the buffers it makes for one batch size, so a
- * step allocates no array memory.
+ * host block and published back to it; its per-batch arrays live in the buffers it makes for one batch size, so
+ * after the first step of a batch size (which makes the backward pass's arrays) a step allocates no array memory.
  */
 abstract class DeviceBlock {
 
@@ -51,14 +53,11 @@ abstract class DeviceBlock {
 
     /**
      * @return {@code array} reshaped as a view of the same memory
-     * @throws IllegalStateException if ND4J would copy: an op writing the copy would leave the array unchanged
+     * @throws org.nd4j.linalg.exception.ND4JIllegalStateException if only a copy could have that shape (an op writing
+     *         a copy would leave the array unchanged)
      */
     static INDArray view(INDArray array, long... shape) {
-        INDArray view = array.reshape('c', shape);
-        if (view.data().address() != array.data().address() || view.offset() != array.offset()) {
-            throw new IllegalStateException("ND4J copied an array to reshape it to " + java.util.Arrays.toString(shape));
-        }
-        return view;
+        return array.reshape('c', true, shape);
     }
 
     /** @return a {@code rows x shape size} array as {@code [rows][height][width][channels]}, a view */
@@ -73,7 +72,7 @@ abstract class DeviceBlock {
 
     /** @return a new float array of {@code rows x shape size} */
     static INDArray batch(int rows, Shape shape) {
-        return org.nd4j.linalg.factory.Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows, shape.size());
+        return Nd4j.create(DataType.FLOAT, rows, shape.size());
     }
 
     /** The arrays every block keeps for one batch size: its output, and dLoss/d(input) made when first needed. */

@@ -14,7 +14,6 @@ final class DeviceLayer {
 
     private final INDArray weight;
     private final INDArray bias;
-    private final INDArray biasVector;
     private final INDArray weightGradient;
     private final INDArray biasGradient;
     /** The bias gradient as a vector, the shape a column sum gives. */
@@ -26,7 +25,6 @@ final class DeviceLayer {
         this.weight = Nd4j.create(DataType.FLOAT, host.outputs(), host.inputs());
         this.weightGradient = Nd4j.create(DataType.FLOAT, host.outputs(), host.inputs());
         this.bias = Nd4j.create(DataType.FLOAT, 1, host.outputs());
-        this.biasVector = DeviceBlock.view(bias, host.outputs());
         this.biasGradient = Nd4j.create(DataType.FLOAT, 1, host.outputs());
         this.biasGradientVector = DeviceBlock.view(biasGradient, host.outputs());
         this.sparse = host.sparse() == null ? null : new DeviceSparseWeights(host.sparse(), weight);
@@ -38,16 +36,6 @@ final class DeviceLayer {
     /** @return the weights the forward pass multiplies by: W~ while a mask is active, W otherwise */
     INDArray forwardWeights() {
         return sparse != null && sparse.isActive() ? sparse.masked() : weight;
-    }
-
-    /** @return the biases as a vector */
-    INDArray biasVector() {
-        return biasVector;
-    }
-
-    /** @return the bias gradient as a vector */
-    INDArray biasGradientVector() {
-        return biasGradientVector;
     }
 
     INDArray weightGradient() {

@@ -29,7 +29,6 @@ final class DeviceMask {
     /** Comparisons per chunk: bounds the scratch at a few tens of megabytes whatever the layer. */
     private static final long CHUNK_COMPARISONS = 1 << 21;
 
-    private final NMLayout layout;
     private final INDArray magnitudes;
     private final INDArray magnitudeView;
     private final INDArray keptPadded;
@@ -40,7 +39,6 @@ final class DeviceMask {
 
     /** @param layout the matrix shape and pattern */
     DeviceMask(NMLayout layout) {
-        this.layout = layout;
         int m = layout.pattern().m();
         int rows = layout.rows();
         int cols = layout.cols();
@@ -107,9 +105,5 @@ final class DeviceMask {
         Nd4j.exec(keep);
         Nd4j.exec(toFloat);
         mask.assign(keptView);
-    }
-
-    NMLayout layout() {
-        return layout;
     }
 }

@@ -84,11 +84,6 @@ public final class DeviceNetwork {
         return sparse;
     }
 
-    /** @return the host network */
-    public Network host() {
-        return host;
-    }
-
     /**
      * Predicts a block of rows with arrays of its own.
      *
@@ -100,7 +95,7 @@ public final class DeviceNetwork {
         DeviceWorkspace ws = workspace(rows, false);
         HostMemory.write(ws.input, features);
         forward(ws);
-        return HostMemory.read(ws.output.dup());
+        return HostMemory.read(ws.output);
     }
 
     /** A network's arrays for one batch size: the input, each block's buffers and the gradient of the output. */
@@ -131,11 +126,6 @@ public final class DeviceNetwork {
         /** @return where dLoss/dOutputs goes before the backward pass */
         public INDArray outputGradient() {
             return outputGradient;
-        }
-
-        /** @return the batch size */
-        public int rows() {
-            return (int) input.rows();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.nmsparse.engine.network;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -32,8 +33,8 @@ public final class DeviceSparseWeights implements MaskedLayer {
         this.mask = Nd4j.create(DataType.FLOAT, rows, cols);
         this.next = Nd4j.create(DataType.FLOAT, rows, cols);
         this.difference = Nd4j.create(DataType.FLOAT, rows, cols);
-        this.stepFlips = Nd4j.scalar(DataType.FLOAT, 0f);
-        this.flips = Nd4j.scalar(DataType.DOUBLE, 0.0);
+        this.stepFlips = Nd4j.create(DataType.FLOAT, new long[0]);
+        this.flips = Nd4j.create(DataType.DOUBLE, new long[0]);
         this.kernel = new DeviceMask(host.layout());
     }
 
@@ -60,7 +61,7 @@ public final class DeviceSparseWeights implements MaskedLayer {
     public void refresh() {
         kernel.compute(master, next);
         next.sub(mask, difference);
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.same.Abs(difference, difference));
+        Nd4j.exec(new Abs(difference, difference));
         difference.sum(stepFlips, 0, 1);
         flips.addi(stepFlips);
         INDArray previous = mask;

@@ -21,8 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its tag. The tests run in this mode, so a tag missing from this class is a wrong result on the CPU too, and
  * {@link #skipTags} shows that it is.
  *
- * <p><b>Live views</b> are for the fused executor and the host-side network state it trains, on the CPU backend,
- * where a view is the array's memory. They are never handed to the ops executor.
+ * <p><b>Live views</b> are for the fused executor and the host-side network state ({@code Layer}'s weights, the
+ * parameters and masked weights built on them). On the CPU backend a view is the array's memory. On a device backend
+ * the host-side state is still kept in arrays written through live views, and that is sound only because no op ever
+ * reads them there: the fused executor and the fused prediction path are refused, and the ops executor copies that
+ * state in and out as plain host values. (They cost device memory they do not use; keeping them on the heap off the
+ * CPU is a later change.) The ops executor's own arrays never get a live view.
  */
 public final class HostMemory {
 
@@ -65,13 +69,6 @@ public final class HostMemory {
         return array;
     }
 
-    /** @return a new int array of the given shape holding {@code values}, row-major */
-    public static INDArray upload(int[] values, long... shape) {
-        INDArray array = Nd4j.create(DataType.INT32, shape);
-        write(array, values);
-        return array;
-    }
-
     /** Overwrites a whole float array with {@code values}, row-major, then tags the host copy as the newer one. */
     public static void write(INDArray target, float[] values) {
         requireWhole(target, DataType.FLOAT, values.length);
@@ -104,9 +101,9 @@ public final class HostMemory {
     }
 
     /**
-     * Copies the values of a whole float array, row-major, into {@code into}, after the ops queued on it are done:
-     * the host copy is synced first ({@code asNioFloat} syncs on a device backend; in split-memory mode the copy is
-     * taken here).
+     * Copies the values of a whole float array, row-major, into {@code into}, after the ops queued on it are done: the
+     * host copy is synced first ({@code asNioFloat} syncs on a device backend). Split-memory mode does not change reads:
+     * it simulates lost writes; a stale read would need a host view kept across ops, which only this class could make.
      */
     public static void read(INDArray source, float[] into) {
         requireWhole(source, DataType.FLOAT, into.length);

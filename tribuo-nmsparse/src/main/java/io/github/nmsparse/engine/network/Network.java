@@ -123,7 +123,10 @@ public final class Network implements Predictor {
         return new NetworkSnapshot(architecture.input(), chain.snapshot());
     }
 
-    /** @return the prediction twin on the backend, loaded from the weights as they are at the first call */
+    /**
+     * @return the prediction twin on the backend, loaded from the weights as they are at the first call; its blocks keep
+     *         no per-call state outside the workspace a call makes, so threads may share it
+     */
     private synchronized DeviceNetwork onDevice() {
         if (device == null) {
             device = DeviceNetwork.of(this);

@@ -9,6 +9,7 @@ import io.github.nmsparse.engine.state.StateOutput;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.util.List;
@@ -46,11 +47,16 @@ final class Moments {
         }
     }
 
-    /** @return one scratch array per parameter, shaped like it */
+    /**
+     * @return a scratch array per parameter, shaped like it: views of one array the size of the largest parameter,
+     *         since an update uses its scratch for one parameter at a time
+     */
     static INDArray[] scratch(List<DeviceParameter> parameters) {
+        long largest = parameters.stream().mapToLong(p -> p.host().size()).max().orElse(1);
+        INDArray shared = Nd4j.create(DataType.FLOAT, largest);
         INDArray[] arrays = new INDArray[parameters.size()];
         for (DeviceParameter p : parameters) {
-            arrays[p.host().index()] = Nd4j.create(DataType.FLOAT, p.host().rows(), p.host().cols());
+            arrays[p.host().index()] = shared.get(NDArrayIndex.interval(0, p.host().size())).reshape('c', true, p.host().rows(), p.host().cols());
         }
         return arrays;
     }

@@ -99,8 +99,8 @@ public final class Sgd implements Optimizer {
                     buffer.muli(momentum).addi(g);
                 }
                 // w = w - lr (nesterov ? g' + momentum buffer : buffer)
-                INDArray direction = nesterov ? buffer.mul(momentum, b[i]).addi(g) : buffer.mul(1f, b[i]);
-                p.value().subi(direction.muli(learningRate));
+                INDArray change = nesterov ? buffer.mul(momentum, b[i]).addi(g).muli(learningRate) : buffer.mul(learningRate, b[i]);
+                p.value().subi(change);
             }
 
             @Override
