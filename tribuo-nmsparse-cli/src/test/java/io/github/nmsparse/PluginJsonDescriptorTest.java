@@ -3,6 +3,7 @@ package io.github.nmsparse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import io.github.nmsparse.engine.Executor;
 import io.github.nmsparse.engine.network.Activation;
 import io.github.nmsparse.experiment.Method;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
@@ -90,6 +91,9 @@ class PluginJsonDescriptorTest {
             profileIds.add(((Element) profiles.item(i)).getElementsByTagName("id").item(0).getTextContent());
         }
         assertTrue(profileIds.containsAll(Set.of("cpu", "cuda")), profileIds.toString());
+        List<String> executors = new ArrayList<>();
+        json.get("executors").forEach(e -> executors.add(e.asText()));
+        assertEquals(Arrays.stream(Executor.values()).map(Enum::name).toList(), executors);
 
         for (JsonNode configuration : json.get("configurations")) {
             Path file = DESCRIPTOR.resolveSibling(configuration.get("file").asText());
