@@ -2,6 +2,7 @@ package io.github.nmsparse.engine.network;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
@@ -14,6 +15,8 @@ final class DeviceLayer {
 
     private final INDArray weight;
     private final INDArray bias;
+    /** The biases as a vector, the shape a broadcast along the rows takes. */
+    private final INDArray biasVector;
     private final INDArray weightGradient;
     private final INDArray biasGradient;
     /** The bias gradient as a vector, the shape a column sum gives. */
@@ -25,6 +28,7 @@ final class DeviceLayer {
         this.weight = Nd4j.create(DataType.FLOAT, host.outputs(), host.inputs());
         this.weightGradient = Nd4j.create(DataType.FLOAT, host.outputs(), host.inputs());
         this.bias = Nd4j.create(DataType.FLOAT, 1, host.outputs());
+        this.biasVector = DeviceBlock.view(bias, host.outputs());
         this.biasGradient = Nd4j.create(DataType.FLOAT, 1, host.outputs());
         this.biasGradientVector = DeviceBlock.view(biasGradient, host.outputs());
         this.sparse = host.sparse() == null ? null : new DeviceSparseWeights(host.sparse(), weight);
@@ -42,9 +46,12 @@ final class DeviceLayer {
         return weightGradient;
     }
 
-    /** Adds the biases to each row of {@code z}, one column per output. */
+    /**
+     * Adds the biases to each row of {@code z}, one column per output: a broadcast op (ND4J's addiRowVector reads a
+     * one-value row on the host, a sync per step on a device backend).
+     */
     void addBias(INDArray z) {
-        z.addiRowVector(bias);
+        Nd4j.exec(new BroadcastAddOp(z, biasVector, z, 1));
     }
 
     /** Sets the bias gradient to the column sums of dLoss/d(output). */

@@ -74,10 +74,13 @@ public final class HostMemory {
         requireWhole(target, DataType.FLOAT, values.length);
         if (split) {
             float[] detached = values.clone();
-            tag(target, () -> target.data().asNioFloat().put(0, detached, 0, detached.length));
+            tag(target, () -> {
+                target.data().asNioFloat().put(0, detached, 0, detached.length);
+                tagHost(target);
+            });
         } else {
             target.data().asNioFloat().put(0, values, 0, values.length);
-            tag(target, () -> Nd4j.getAffinityManager().tagLocation(target, AffinityManager.Location.HOST));
+            tag(target, () -> tagHost(target));
         }
     }
 
@@ -86,10 +89,13 @@ public final class HostMemory {
         requireWhole(target, DataType.INT32, values.length);
         if (split) {
             int[] detached = values.clone();
-            tag(target, () -> target.data().asNioInt().put(0, detached, 0, detached.length));
+            tag(target, () -> {
+                target.data().asNioInt().put(0, detached, 0, detached.length);
+                tagHost(target);
+            });
         } else {
             target.data().asNioInt().put(0, values, 0, values.length);
-            tag(target, () -> Nd4j.getAffinityManager().tagLocation(target, AffinityManager.Location.HOST));
+            tag(target, () -> tagHost(target));
         }
     }
 
@@ -127,9 +133,15 @@ public final class HostMemory {
         return array.data().asNioFloat();
     }
 
+    /** ND4J's mark that the host copy is newer: on CUDA the next op copies it to the device; on the CPU nothing. */
+    private static void tagHost(INDArray array) {
+        Nd4j.getAffinityManager().tagLocation(array, AffinityManager.Location.HOST);
+    }
+
     /**
      * Marks a host write: on a device backend ND4J's tag, which makes the next op copy the host copy to the device; in
-     * split-memory mode the copy of the detached host values into the array, which nothing else makes.
+     * split-memory mode also the copy of the detached host values into the array, which nothing else makes (and which
+     * is still tagged, so that the mode stays correct if the tests run on a device backend).
      */
     private static void tag(INDArray array, Runnable tag) {
         if (TAGS_TO_SKIP.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
