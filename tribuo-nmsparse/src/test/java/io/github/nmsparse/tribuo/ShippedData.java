@@ -59,6 +59,22 @@ public final class ShippedData {
     }
 
     /**
+     * @param name  "breast-cancer" (response "diagnosis") or "wine" (response "cultivar")
+     * @param split "train" or "test"
+     * @return one of the small tabular classification sets, features as they are (not scaled)
+     */
+    @SuppressWarnings("unchecked")
+    public static synchronized Dataset<Label> tabular(String name, String split) {
+        String response = switch (name) {
+            case "breast-cancer" -> "diagnosis";
+            case "wine" -> "cultivar";
+            default -> throw new IllegalArgumentException("no tabular set " + name);
+        };
+        return (Dataset<Label>) CACHE.computeIfAbsent(name + "-" + split,
+                key -> load(new CSVLoader<>(new LabelFactory()), Path.of("datasets/" + name + "/" + name + "-" + split + ".csv"), response));
+    }
+
+    /**
      * datasets/digits as a multi-label problem: each digit gets the labels that describe it among "even" or "odd",
      * "prime" (2, 3, 5, 7), "large" (5 to 9) and "loop" (0, 6, 8, 9: a closed loop when written), with the same
      * 64 pixel features. The README describes this derivation.
