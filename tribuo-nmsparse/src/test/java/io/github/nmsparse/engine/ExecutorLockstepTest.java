@@ -129,11 +129,7 @@ class ExecutorLockstepTest {
                     if (state.name().equals("position")) {
                         continue;
                     }
-                    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                    StateOutput out = new StateOutput(bytes);
-                    state.state().save(out);
-                    out.flush();
-                    to.get(i).state().restore(new StateInput(new ByteArrayInputStream(bytes.toByteArray()), "the fused session"));
+                    to.get(i).state().restore(new StateInput(new ByteArrayInputStream(saved(state)), "the fused session"));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -223,52 +219,39 @@ class ExecutorLockstepTest {
         throw new IllegalArgumentException("no sparse layer " + sparseLayer);
     }
 
-    /** @return every float of the optimizer's saved state (its moments), in order */
-    private static float[] optimizerState(TrainingSession session) {
-        NamedState optimizer = session.states().stream().filter(s -> s.name().startsWith("optimizer")).findFirst().orElseThrow();
+    /** @return the state as a checkpoint saves it */
+    private static byte[] saved(NamedState state) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             StateOutput out = new StateOutput(bytes);
-            optimizer.state().save(out);
+            state.state().save(out);
             out.flush();
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-            List<Float> floats = new ArrayList<>();
-            while (in.available() > 0) {
-                int parameters = in.readInt();
-                for (int p = 0; p < parameters; p++) {
-                    int count = in.readInt();
-                    for (int k = 0; k < count; k++) {
-                        floats.add(in.readFloat());
-                    }
-                }
-            }
-            float[] all = new float[floats.size()];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = floats.get(i);
-            }
-            return all;
+            return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** @return every batch normalization's running means and variances, in order */
-    private static float[] runningStatistics(TrainingSession session) {
+    /**
+     * @param arrays how many float arrays (each written with its length) follow a leading count: true for a
+     *               parameter-wise state (moments), false for arrays one after the other to the end (running statistics)
+     * @return every float of the saved states whose names start with {@code prefix}, in order
+     */
+    private static float[] savedFloats(TrainingSession session, String prefix, boolean arrays) {
         List<Float> floats = new ArrayList<>();
         try {
             for (NamedState state : session.states()) {
-                if (!state.name().startsWith("batch normalization")) {
+                if (!state.name().startsWith(prefix)) {
                     continue;
                 }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                StateOutput out = new StateOutput(bytes);
-                state.state().save(out);
-                out.flush();
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved(state)));
                 while (in.available() > 0) {
-                    int count = in.readInt();
-                    for (int k = 0; k < count; k++) {
-                        floats.add(in.readFloat());
+                    int count = arrays ? in.readInt() : 1;
+                    for (int a = 0; a < count; a++) {
+                        int length = in.readInt();
+                        for (int k = 0; k < length; k++) {
+                            floats.add(in.readFloat());
+                        }
                     }
                 }
             }
@@ -280,6 +263,16 @@ class ExecutorLockstepTest {
             all[i] = floats.get(i);
         }
         return all;
+    }
+
+    /** @return every float of the optimizer's saved state (its moments), in order */
+    private static float[] optimizerState(TrainingSession session) {
+        return savedFloats(session, "optimizer", true);
+    }
+
+    /** @return every batch normalization's running means and variances, in order */
+    private static float[] runningStatistics(TrainingSession session) {
+        return savedFloats(session, "batch normalization", false);
     }
 
     static void assertClose(double expected, double actual, String what) {

@@ -304,7 +304,10 @@ final class ConvBlock extends Block {
             final INDArray patches;
             final INDArray[] imageWindows;
             final INDArray[] patchColumns;
+            /** The output as {@code [rows * positions][channels]}, the GEMM's shape. */
+            final INDArray outputRows;
             INDArray paddedGradient;
+            INDArray gradientInterior;
             INDArray patchGradient;
             INDArray[] gradientWindows;
             INDArray[] patchGradientColumns;
@@ -319,12 +322,14 @@ final class ConvBlock extends Block {
                 this.patches = Nd4j.create(DataType.FLOAT, (long) rows * output.positions(), patchSize());
                 this.imageWindows = windows(padded);
                 this.patchColumns = columns(patches, rows);
+                this.outputRows = positions(y, output);
             }
 
             /** Makes the backward pass's arrays, when first needed. */
             void forBackward(int rows) {
                 if (patchGradient == null) {
                     paddedGradient = Nd4j.create(DataType.FLOAT, padded.shape());
+                    gradientInterior = inside(paddedGradient);
                     patchGradient = Nd4j.create(DataType.FLOAT, patches.shape());
                     gradientWindows = windows(paddedGradient);
                     patchGradientColumns = columns(patchGradient, rows);
@@ -380,9 +385,8 @@ final class ConvBlock extends Block {
             for (int i = 0; i < b.imageWindows.length; i++) {
                 b.patchColumns[i].assign(b.imageWindows[i]);
             }
-            INDArray y = positions(b.y, output);
-            Nd4j.gemm(b.patches, layer.forwardWeights(), y, false, true, 1.0, 0.0);
-            layer.addBias(y);
+            Nd4j.gemm(b.patches, layer.forwardWeights(), b.outputRows, false, true, 1.0, 0.0);
+            layer.addBias(b.outputRows);
             return b.y;
         }
 
@@ -405,7 +409,7 @@ final class ConvBlock extends Block {
                 b.gradientWindows[i].assign(b.window.addi(b.column));
             }
             INDArray dx = b.inputGradient(rows, input);
-            images(dx, input).assign(inside(b.paddedGradient));
+            images(dx, input).assign(b.gradientInterior);
             return dx;
         }
 

@@ -47,8 +47,7 @@ public final class DeviceSparseWeights implements MaskedLayer {
     @Override
     public void pruneToCurrentMask() {
         kernel.compute(master, mask);
-        master.muli(mask);
-        masked.assign(master);
+        maskWeights();
         active = true;
     }
 

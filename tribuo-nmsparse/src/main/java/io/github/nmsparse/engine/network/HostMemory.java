@@ -72,31 +72,15 @@ public final class HostMemory {
     /** Overwrites a whole float array with {@code values}, row-major, then tags the host copy as the newer one. */
     public static void write(INDArray target, float[] values) {
         requireWhole(target, DataType.FLOAT, values.length);
-        if (split) {
-            float[] detached = values.clone();
-            tag(target, () -> {
-                target.data().asNioFloat().put(0, detached, 0, detached.length);
-                tagHost(target);
-            });
-        } else {
-            target.data().asNioFloat().put(0, values, 0, values.length);
-            tag(target, () -> tagHost(target));
-        }
+        float[] host = split ? values.clone() : values;
+        write(target, () -> target.data().asNioFloat().put(0, host, 0, host.length));
     }
 
     /** Overwrites a whole int array with {@code values}, then tags the host copy as the newer one. */
     public static void write(INDArray target, int[] values) {
         requireWhole(target, DataType.INT32, values.length);
-        if (split) {
-            int[] detached = values.clone();
-            tag(target, () -> {
-                target.data().asNioInt().put(0, detached, 0, detached.length);
-                tagHost(target);
-            });
-        } else {
-            target.data().asNioInt().put(0, values, 0, values.length);
-            tag(target, () -> tagHost(target));
-        }
+        int[] host = split ? values.clone() : values;
+        write(target, () -> target.data().asNioInt().put(0, host, 0, host.length));
     }
 
     /** @return the values of a whole float array, row-major, after the ops queued on it are done */
@@ -133,21 +117,23 @@ public final class HostMemory {
         return array.data().asNioFloat();
     }
 
-    /** ND4J's mark that the host copy is newer: on CUDA the next op copies it to the device; on the CPU nothing. */
-    private static void tagHost(INDArray array) {
-        Nd4j.getAffinityManager().tagLocation(array, AffinityManager.Location.HOST);
-    }
-
     /**
-     * Marks a host write: on a device backend ND4J's tag, which makes the next op copy the host copy to the device; in
-     * split-memory mode also the copy of the detached host values into the array, which nothing else makes (and which
-     * is still tagged, so that the mode stays correct if the tests run on a device backend).
+     * A host write, then its tag: ND4J's mark that the host copy is newer, which makes a device backend's next op copy it
+     * to the device (on the CPU it does nothing). In split-memory mode {@code put} writes a detached copy and runs as
+     * part of the tag, so that the values reach the array only through it; the ND4J mark is still made, so that the
+     * mode stays correct if the tests run on a device backend.
      */
-    private static void tag(INDArray array, Runnable tag) {
+    private static void write(INDArray target, Runnable put) {
+        if (!split) {
+            put.run();
+        }
         if (TAGS_TO_SKIP.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return;
         }
-        tag.run();
+        if (split) {
+            put.run();
+        }
+        Nd4j.getAffinityManager().tagLocation(target, AffinityManager.Location.HOST);
     }
 
     private static void requireWhole(INDArray array, DataType type, int length) {

@@ -8,6 +8,7 @@ import io.github.nmsparse.engine.state.TrainingState;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -119,11 +120,8 @@ public final class SparseWeights implements TrainingState, MaskedLayer {
     /** @return the mask in use as 0/1 values, row-major: the ops executor's form */
     float[] maskValues() {
         float[] values = new float[Math.toIntExact(layout.size())];
-        for (int r = 0; r < layout.rows(); r++) {
-            for (int c = 0; c < layout.cols(); c++) {
-                values[r * layout.cols() + c] = mask.isKept(r, c) ? 1f : 0f;
-            }
-        }
+        Arrays.fill(values, 1f);
+        mask.apply(FloatBuffer.wrap(values), FloatBuffer.wrap(values));
         return values;
     }
 
