@@ -24,7 +24,7 @@ class PublicApiTest {
             // The N:M core: patterns, masks, validity, compressed storage.
             "core.CompressedNM", "core.NMLayout", "core.NMMask", "core.NMPattern", "core.NMValidity",
             // Training a network: the run, its listeners, its record, checkpoints, objectives.
-            "engine.CheckpointPolicy", "engine.ConfigurableListener", "engine.EpochCsvLog", "engine.EpochRecord", "engine.NetworkTrainer",
+            "engine.CheckpointPolicy", "engine.ConfigurableListener", "engine.EarlyStopping", "engine.EpochCsvLog", "engine.EpochRecord", "engine.NetworkTrainer",
             "engine.Objective", "engine.SigmoidBinaryCrossEntropy", "engine.SoftmaxCrossEntropy", "engine.SquaredError",
             "engine.TrainingData", "engine.TrainingDivergedException", "engine.TrainingListener", "engine.TrainingPlan",
             "engine.TrainingResult", "engine.TrainingRun",

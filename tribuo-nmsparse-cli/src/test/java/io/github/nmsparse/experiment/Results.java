@@ -19,7 +19,7 @@ public final class Results {
     public static RunResult of(String method, String pattern, double sweptLambda, long seed, double accuracy, double... sad) {
         List<EpochRecord> epochs = new ArrayList<>();
         for (int e = 0; e < sad.length; e++) {
-            epochs.add(new EpochRecord(e + 1, 1.0 / (e + 1), 0.5 + 0.01 * e, 1e-3, Math.round(sad[e] * 1e4), sad[e], 0, 0,
+            epochs.add(new EpochRecord(e + 1, 1.0 / (e + 1), 0.5 + 0.01 * e, Double.NaN, Double.NaN, 1e-3, Math.round(sad[e] * 1e4), sad[e], 0, 0,
                     Math.round(sad[e] * 1000), List.of(Math.round(sad[e] * 1e4)), List.of(0L), List.of(0L), List.of(Math.round(sad[e] * 1000)), 1.5));
         }
         double density = pattern.equals("dense") ? 1 : (double) Integer.parseInt(pattern.split(":")[0]) / Integer.parseInt(pattern.split(":")[1]);

@@ -33,8 +33,11 @@ final class CheckpointListener implements TrainingListener {
     /** The checkpoint's file name in its directory. */
     static final String FILE_NAME = "checkpoint.nmck";
     private static final String MAGIC = "tribuo-nmsparse training checkpoint";
-    /** Version 1 framed a fixed list of fields; version 2 frames the run's named pieces of state. */
-    private static final int VERSION = 2;
+    /**
+     * Version 1 framed a fixed list of fields; version 2 frames the run's named pieces of state; version 3 adds the
+     * validation measures to the history's records and whether the run was stopped.
+     */
+    private static final int VERSION = 3;
     private static final Logger LOGGER = Logger.getLogger(CheckpointListener.class.getName());
 
     private final CheckpointPolicy policy;
@@ -56,7 +59,7 @@ final class CheckpointListener implements TrainingListener {
     @Override
     public void onEpochEnd(TrainingRun run) throws IOException {
         int done = run.epochsDone();
-        if (done % policy.everyEpochs() == 0 || done == run.epochs()) {
+        if (done % policy.everyEpochs() == 0 || done == run.epochs() || run.stopped()) {
             write(run);
         }
     }

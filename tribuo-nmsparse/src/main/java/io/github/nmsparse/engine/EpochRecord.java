@@ -15,6 +15,10 @@ import java.util.List;
  * @param loss              the mean training loss over the epoch
  * @param accuracy          the share of correct decisions on the training batches as they were seen during the
  *                          epoch (before each batch's update); NaN for regression
+ * @param validationLoss    the mean loss on the validation hold-out after the epoch, with the network as it predicts
+ *                          (batch normalization on its running statistics); NaN when there is no hold-out
+ * @param validationAccuracy the share of correct decisions on the validation hold-out after the epoch; NaN when there
+ *                          is no hold-out, and for regression
  * @param learningRate      the learning rate of the epoch's last step
  * @param sad               SAD against the previous epoch's mask (the initial mask for epoch 1), all sparse layers
  * @param sadFraction       {@code sad} over the number of maskable weights
@@ -27,7 +31,7 @@ import java.util.List;
  * @param layerFlips        {@code flips} per sparse layer
  * @param seconds           wall-clock time of the epoch
  */
-public record EpochRecord(int epoch, double loss, double accuracy, double learningRate, long sad, double sadFraction, long sadToInitial,
+public record EpochRecord(int epoch, double loss, double accuracy, double validationLoss, double validationAccuracy, double learningRate, long sad, double sadFraction, long sadToInitial,
                           long sadToFinal, long flips, List<Long> layerSad, List<Long> layerSadToInitial,
                           List<Long> layerSadToFinal, List<Long> layerFlips, double seconds) {
 
@@ -43,29 +47,30 @@ public record EpochRecord(int epoch, double loss, double accuracy, double learni
     }
 
     /**
-     * @return an epoch's record before anything measured its masks: loss, accuracy, learning rate and time only
+     * @return an epoch's record before anything measured its masks: losses, accuracies, learning rate and time only
      */
-    static EpochRecord of(int epoch, double loss, double accuracy, double learningRate, double seconds) {
-        return new EpochRecord(epoch, loss, accuracy, learningRate, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), seconds);
+    static EpochRecord of(int epoch, double loss, double accuracy, double validationLoss, double validationAccuracy,
+                          double learningRate, double seconds) {
+        return new EpochRecord(epoch, loss, accuracy, validationLoss, validationAccuracy, learningRate, 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), seconds);
     }
 
     /** @return this record with the SAD measures of its epoch (against the final mask still to come) */
     EpochRecord withSad(long sad, double sadFraction, long sadToInitial, long flips, List<Long> layerSad, List<Long> layerSadToInitial,
                         List<Long> layerFlips) {
-        return new EpochRecord(epoch, loss, accuracy, learningRate, sad, sadFraction, sadToInitial, sadToFinal, flips, layerSad,
+        return new EpochRecord(epoch, loss, accuracy, validationLoss, validationAccuracy, learningRate, sad, sadFraction, sadToInitial, sadToFinal, flips, layerSad,
                 layerSadToInitial, layerSadToFinal, layerFlips, seconds);
     }
 
     /** @return this record with SAD against the final mask, per layer and in all */
     EpochRecord withSadToFinal(List<Long> perLayer) {
-        return new EpochRecord(epoch, loss, accuracy, learningRate, sad, sadFraction, sadToInitial,
+        return new EpochRecord(epoch, loss, accuracy, validationLoss, validationAccuracy, learningRate, sad, sadFraction, sadToInitial,
                 perLayer.stream().mapToLong(Long::longValue).sum(), flips, layerSad, layerSadToInitial, perLayer,
                 layerFlips, seconds);
     }
 
     /** @return this record with its wall-clock time set to 0, for comparing runs that differ only in timing */
     public EpochRecord withoutTime() {
-        return new EpochRecord(epoch, loss, accuracy, learningRate, sad, sadFraction, sadToInitial, sadToFinal, flips, layerSad,
+        return new EpochRecord(epoch, loss, accuracy, validationLoss, validationAccuracy, learningRate, sad, sadFraction, sadToInitial, sadToFinal, flips, layerSad,
                 layerSadToInitial, layerSadToFinal, layerFlips, 0);
     }
 
@@ -79,6 +84,8 @@ public record EpochRecord(int epoch, double loss, double accuracy, double learni
         sink.putInt("epoch", epoch);
         sink.putDouble("loss", loss);
         sink.putDouble("accuracy", accuracy);
+        sink.putDouble("validationLoss", validationLoss);
+        sink.putDouble("validationAccuracy", validationAccuracy);
         sink.putDouble("learningRate", learningRate);
         sink.putLong("sad", sad);
         sink.putDouble("sadFraction", sadFraction);
@@ -101,7 +108,7 @@ public record EpochRecord(int epoch, double loss, double accuracy, double learni
      */
     public static <E extends Exception> EpochRecord readFrom(Source<E> source) throws E {
         return new EpochRecord(source.getInt("epoch"), source.getDouble("loss"), source.getDouble("accuracy"),
-                source.getDouble("learningRate"), source.getLong("sad"), source.getDouble("sadFraction"),
+                source.getDouble("validationLoss"), source.getDouble("validationAccuracy"), source.getDouble("learningRate"), source.getLong("sad"), source.getDouble("sadFraction"),
                 source.getLong("sadToInitial"), source.getLong("sadToFinal"), source.getLong("flips"),
                 source.getLongs("layerSad"), source.getLongs("layerSadToInitial"), source.getLongs("layerSadToFinal"),
                 source.getLongs("layerFlips"), source.getDouble(SECONDS));

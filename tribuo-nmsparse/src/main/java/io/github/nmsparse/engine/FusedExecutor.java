@@ -22,6 +22,7 @@ final class FusedExecutor implements StepExecutor {
     private final SparsityMethod method;
     private final Optimizer optimizer;
     private final Map<Integer, Batch> batches = new HashMap<>();
+    private final Map<Integer, Workspace> predictions = new HashMap<>();
 
     /** A batch size's workspace and targets. */
     private record Batch(Workspace workspace, float[] targets) {
@@ -60,6 +61,14 @@ final class FusedExecutor implements StepExecutor {
             input.put(r * inputs, data.features(), row * inputs, inputs);
             System.arraycopy(data.targets(), row * outputs, b.targets(), r * outputs, outputs);
         }
+    }
+
+    @Override
+    public float[] predict(float[] features, int rows) {
+        Workspace ws = predictions.computeIfAbsent(rows, n -> network.workspace(n, false));
+        ws.input().put(0, features, 0, rows * data.inputs());
+        network.forward(ws);
+        return ws.outputs().clone();
     }
 
     /** The network's buffers are the state: nothing to publish. */

@@ -73,7 +73,7 @@ public final class NetworkTrainer {
         for (TrainingListener listener : all) {
             listener.onTrainingStart(run);
         }
-        for (int epoch = run.epochsDone(); epoch < plan.epochs(); epoch++) {
+        for (int epoch = run.epochsDone(); epoch < plan.epochs() && !run.stopped(); epoch++) {
             long start = System.nanoTime();
             double lossSum = 0;
             double accuracySum = 0;
@@ -85,8 +85,10 @@ public final class NetworkTrainer {
                 lossSum += loss * session.lastBatchSize();
                 accuracySum += session.lastAccuracy() * session.lastBatchSize();
             }
-            run.addEpoch(EpochRecord.of(epoch + 1, lossSum / session.rows(), accuracySum / session.rows(), session.lastRate(),
-                    (System.nanoTime() - start) / 1e9));
+            StepExecutor.Outcome validation = session.evaluate();
+            run.addEpoch(EpochRecord.of(epoch + 1, lossSum / session.rows(), accuracySum / session.rows(),
+                    validation == null ? Double.NaN : validation.loss(), validation == null ? Double.NaN : validation.accuracy(),
+                    session.lastRate(), (System.nanoTime() - start) / 1e9));
             for (TrainingListener listener : all) {
                 listener.onEpochEnd(run);
             }
@@ -104,7 +106,10 @@ public final class NetworkTrainer {
             String settings = objective.getClass().getName() + '|' + plan + '|' + architecture;
             digest.update(settings.getBytes(StandardCharsets.UTF_8));
             ByteBuffer chunk = ByteBuffer.allocate(4 * 65536);
-            for (float[] values : new float[][] {data.features(), data.targets()}) {
+            TrainingData holdOut = data.validation();
+            float[][] arrays = holdOut == null ? new float[][] {data.features(), data.targets()}
+                    : new float[][] {data.features(), data.targets(), holdOut.features(), holdOut.targets()};
+            for (float[] values : arrays) {
                 for (int start = 0; start < values.length; start += 65536) {
                     int count = Math.min(65536, values.length - start);
                     chunk.clear();

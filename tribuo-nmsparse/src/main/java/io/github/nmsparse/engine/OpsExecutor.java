@@ -96,10 +96,7 @@ final class OpsExecutor implements StepExecutor {
 
     @Override
     public Outcome step(int[] order, int from, int size, SparsityMethod.TrainingClock clock, float learningRate, long step) {
-        if (update == null) {
-            network.load();
-            update = optimizer.onDevice(network.parameters());
-        }
+        loadOnce();
         Batch b = batches.computeIfAbsent(size, n -> new Batch(n, network, objective, features, targets));
         System.arraycopy(order, from, b.rows, 0, size);
         HostMemory.write(b.indices, b.rows);
@@ -125,6 +122,12 @@ final class OpsExecutor implements StepExecutor {
         return new Outcome(loss, lossAndAccuracy[1]);
     }
 
+    @Override
+    public float[] predict(float[] features, int rows) {
+        loadOnce();
+        return network.predict(features, rows);
+    }
+
     /** Loads the host network's and optimizer's state again at the next step, as after a restore. */
     void reload() {
         update = null;
@@ -133,6 +136,14 @@ final class OpsExecutor implements StepExecutor {
     /** @return the network on the backend */
     DeviceNetwork network() {
         return network;
+    }
+
+    /** Loads the state from the host before the first step (or prediction), and after a {@link #reload()}. */
+    private void loadOnce() {
+        if (update == null) {
+            network.load();
+            update = optimizer.onDevice(network.parameters());
+        }
     }
 
     @Override

@@ -22,6 +22,16 @@ interface StepExecutor {
      */
     Outcome step(int[] order, int from, int size, SparsityMethod.TrainingClock clock, float learningRate, long step);
 
+    /**
+     * Predicts with the network as trained so far, in inference mode (batch normalization on its running statistics),
+     * without touching the training state: for the validation hold-out.
+     *
+     * @param features row-major inputs
+     * @param rows     the number of rows
+     * @return the raw outputs, row-major
+     */
+    float[] predict(float[] features, int rows);
+
     /** Brings the host network and optimizer up to date: done at the end of every epoch, before listeners look. */
     void publish();
 

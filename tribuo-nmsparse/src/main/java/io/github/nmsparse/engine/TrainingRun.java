@@ -22,6 +22,7 @@ public final class TrainingRun {
     private final List<EpochRecord> history = new ArrayList<>();
     private final List<TrainingListener> listeners;
     private final Supplier<String> fingerprint;
+    private boolean stopped;
 
     TrainingRun(TrainingSession session, List<TrainingListener> listeners, Supplier<String> fingerprint) {
         this.session = session;
@@ -29,7 +30,7 @@ public final class TrainingRun {
         this.fingerprint = fingerprint;
     }
 
-    /** @return the epochs the run trains in all */
+    /** @return the epochs the run trains in all, unless a listener stops it earlier */
     public int epochs() {
         return session.epochs();
     }
@@ -52,17 +53,41 @@ public final class TrainingRun {
     /**
      * @return every piece of state the run carries between steps, by name, in a fixed order: its position, the
      *         network's weights, masks and statistics, the optimizer's moments, the training method's own state, the
-     *         history, and the state of each listener that keeps some
+     *         history, whether the run was stopped, and the state of each listener that keeps some
      */
     public List<NamedState> states() {
         List<NamedState> states = new ArrayList<>(session.states());
         states.add(new NamedState("history", new History()));
+        states.add(new NamedState("stopped", new TrainingState() {
+            @Override
+            public void save(StateOutput out) throws IOException {
+                out.writeBoolean(stopped);
+            }
+
+            @Override
+            public void restore(StateInput in) throws IOException {
+                stopped = in.readBoolean();
+            }
+        }));
         for (TrainingListener listener : listeners) {
             if (listener instanceof TrainingState state) {
                 states.add(new NamedState("listener " + listener.getClass().getSimpleName(), state));
             }
         }
         return states;
+    }
+
+    /**
+     * Ends the run after the current epoch: the epochs left are not trained (early stopping, for one). The decision is
+     * part of the run's state, so a run resumed from a checkpoint taken after it stays stopped.
+     */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** @return whether a listener has stopped the run */
+    public boolean stopped() {
+        return stopped;
     }
 
     /** @return a digest of everything that makes the run what it is: settings, seed, architecture and data */

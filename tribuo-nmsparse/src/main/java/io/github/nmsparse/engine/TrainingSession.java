@@ -12,6 +12,7 @@ import io.github.nmsparse.engine.state.TrainingState;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -22,6 +23,9 @@ import java.util.SplittableRandom;
  * the start of each epoch. {@link NetworkTrainer} drives whole epochs; benchmarks drive single steps.
  */
 final class TrainingSession {
+
+    /** Rows of the validation hold-out predicted at once. */
+    private static final int EVALUATION_ROWS = 256;
 
     private final Network network;
     private final Objective objective;
@@ -112,6 +116,31 @@ final class TrainingSession {
             order[i] = order[j];
             order[j] = t;
         }
+    }
+
+    /**
+     * Evaluates the validation hold-out with the network as trained so far, as it predicts (batch normalization on its
+     * running statistics), in blocks of rows so that a large hold-out needs no large buffers.
+     *
+     * @return the hold-out's mean loss and accuracy (NaN for regression), or null when the data has no hold-out
+     */
+    StepExecutor.Outcome evaluate() {
+        TrainingData holdOut = data.validation();
+        if (holdOut == null) {
+            return null;
+        }
+        int inputs = holdOut.inputs();
+        int width = holdOut.outputs();
+        double lossSum = 0;
+        double accuracySum = 0;
+        for (int from = 0; from < holdOut.rows(); from += EVALUATION_ROWS) {
+            int rows = Math.min(EVALUATION_ROWS, holdOut.rows() - from);
+            float[] outputs = steps.predict(Arrays.copyOfRange(holdOut.features(), from * inputs, (from + rows) * inputs), rows);
+            float[] targets = Arrays.copyOfRange(holdOut.targets(), from * width, (from + rows) * width);
+            lossSum += objective.lossAndGradient(outputs, targets, new float[outputs.length], rows, width) * rows;
+            accuracySum += objective.accuracy(outputs, targets, rows, width) * rows;
+        }
+        return new StepExecutor.Outcome(lossSum / holdOut.rows(), accuracySum / holdOut.rows());
     }
 
     /** @return the epochs finished (a checkpoint is taken, and a run resumed, only between epochs) */

@@ -46,11 +46,11 @@ class ListenersTest {
         NMSparseModel<Label> model = trainer.train(ShippedData.digits("train"));
 
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("epoch,loss,accuracy,learningRate,sad,sadFraction,sadToInitial,sadToFinal,flips,layerSad,layerSadToInitial,"
+        assertEquals("epoch,loss,accuracy,validationLoss,validationAccuracy,learningRate,sad,sadFraction,sadToInitial,sadToFinal,flips,layerSad,layerSadToInitial,"
                 + "layerSadToFinal,layerFlips,seconds", lines.get(0), "the columns are the epoch record's fields, from its codec");
         assertEquals(4, lines.size(), "a header and one line per epoch");
         assertTrue(lines.get(3).startsWith("3,"), lines.get(3));
-        assertEquals(model.history().get(2).sad(), Long.parseLong(lines.get(3).split(",")[4]), "the same SAD as the model's history");
+        assertEquals(model.history().get(2).sad(), Long.parseLong(lines.get(3).split(",")[6]), "the same SAD as the model's history");
 
         var listeners = (ListProvenance<?>) model.getProvenance().getTrainerProvenance().getConfiguredParameters().get("listeners");
         assertEquals(EpochCsvLog.class.getName(), ((ConfiguredObjectProvenance) listeners.getList().get(0)).getClassName());

@@ -91,6 +91,19 @@ public final class StateInput {
     }
 
     /**
+     * @param maxLength the most bytes there may be (a guard against absurd lengths)
+     * @param what      what they are, for the error message
+     * @return the bytes written by {@link StateOutput#writeBytes}
+     */
+    public byte[] readBytes(int maxLength, String what) throws IOException {
+        int length = in.readInt();
+        require(length >= 0 && length <= maxLength, what + " declares " + length + " bytes");
+        byte[] values = new byte[length];
+        in.readFully(values);
+        return values;
+    }
+
+    /**
      * @param layout the layout the mask must have
      * @param what   what it is, for the error message
      * @return the mask written by {@link StateOutput#writeMask}

@@ -64,6 +64,12 @@ public final class StateOutput {
         }
     }
 
+    /** @param values the bytes, written with their length */
+    public void writeBytes(byte[] values) throws IOException {
+        out.writeInt(values.length);
+        out.write(values);
+    }
+
     /** @param mask a mask, written as its groups' keep bits (its layout is the reader's to know) */
     public void writeMask(NMMask mask) throws IOException {
         writeInts(mask.toGroupBits());
