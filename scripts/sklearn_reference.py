@@ -44,3 +44,4 @@ print("| set | train / test | MLP settings chosen | MLP((256, 128)) test accurac
 print("|---|---|---|---|---|")
 reference("breast-cancer", "breast-cancer", "diagnosis")
 reference("wine", "wine", "cultivar")
+reference("digits", "digits", "digit")

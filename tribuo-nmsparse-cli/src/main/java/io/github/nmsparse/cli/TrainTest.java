@@ -77,8 +77,23 @@ public final class TrainTest {
         @Option(longName = "method", usage = "Override the training method: DENSE, STE, SR_STE or ASP (with its default settings unless the trainer's is of that kind).")
         public String method;
         /** Override. */
-        @Option(longName = "epochs", usage = "Override the number of epochs.")
+        @Option(longName = "epochs", usage = "Override the number of epochs; 0 sizes training to the data (see --min-steps).")
         public String epochs;
+        /** Override. */
+        @Option(longName = "min-steps", usage = "Override the fewest optimizer steps when epochs is 0 (the ready-made MLPs' setting).")
+        public String minSteps;
+        /** Override. */
+        @Option(longName = "validation-fraction", usage = "Hold out this share of the training data (seeded, stratified by label) to validate on after each epoch.")
+        public String validationFraction;
+        /** Override. */
+        @Option(longName = "patience", usage = "With a validation hold-out: epochs without improvement before training stops (0 never stops early).")
+        public String patience;
+        /** Override. */
+        @Option(longName = "monitor", usage = "With a validation hold-out: VALIDATION_LOSS or VALIDATION_ACCURACY, followed by early stopping and the best epoch.")
+        public String monitor;
+        /** Override. */
+        @Option(longName = "restore-best-epoch", usage = "With a validation hold-out: whether the model is the best epoch's (true) or the last's (false).")
+        public String restoreBestEpoch;
         /** Override. */
         @Option(longName = "hidden", usage = "Override the hidden widths, comma-separated, e.g. 256,128.")
         public int[] hidden;
@@ -158,6 +173,11 @@ public final class TrainTest {
             Map<String, Property> overrides = new LinkedHashMap<>();
             put(overrides, "pattern", pattern);
             put(overrides, "epochs", epochs);
+            put(overrides, "minSteps", minSteps);
+            put(overrides, "validationFraction", validationFraction);
+            put(overrides, "patience", patience);
+            put(overrides, "monitor", monitor);
+            put(overrides, "restoreBestEpoch", restoreBestEpoch);
             put(overrides, "learningRate", learningRate);
             put(overrides, "batchSize", batchSize);
             put(overrides, "activation", activation);
@@ -349,6 +369,11 @@ public final class TrainTest {
         Map<String, Object> backend = SparsityProvenance.backend(model.getProvenance());
         out.printf(Locale.ROOT, "%nTrained in %.1f s on %s (ND4J %s, %s) with the %s executor. Evaluation on the test set:%n%s%n", seconds,
                 backend.get("backend"), backend.get("version"), backend.get("blasVendor"), backend.get("executor"), evaluation);
+        SparsityProvenance.Length length = SparsityProvenance.length(model.getProvenance());
+        out.printf(Locale.ROOT, "%d epochs of %d planned on %d examples, batch %d%s.%n", length.epochsTrained(), length.epochs(),
+                length.trainingRows(), length.batchSize(), length.validationRows() == 0 ? ""
+                        : String.format(Locale.ROOT, "; %d held out for validation, best epoch %d%s", length.validationRows(), length.bestEpoch(),
+                        length.stoppedAfter() == 0 ? "" : ", stopped early after epoch " + length.stoppedAfter()));
         if (evaluation instanceof LabelEvaluation labelEvaluation) {
             out.printf(Locale.ROOT, "Accuracy: %.2f%%%n%nConfusion matrix (rows: true, columns: predicted):%n%s%n",
                     100 * labelEvaluation.accuracy(), labelEvaluation.getConfusionMatrix());

@@ -55,12 +55,19 @@ public final class ModelReport {
                 + "training figures of each epoch, as seen during it.", history.size(), layers.size(), sparse.size()));
 
         page.heading("Training");
-        page.picture("loss.png", Charts.png(Charts.perEpoch("Training loss", "mean loss",
-                Map.of("loss", values(history, EpochRecord::loss))), Charts.WIDTH, Charts.HEIGHT), "Mean training loss per epoch.");
-        double[] accuracy = values(history, r -> 100 * r.accuracy());
-        if (java.util.Arrays.stream(accuracy).anyMatch(Double::isFinite)) {
-            page.picture("accuracy.png", Charts.png(Charts.perEpoch("Training accuracy", "accuracy (%)",
-                    Map.of("accuracy", accuracy)), Charts.WIDTH, Charts.HEIGHT), "Training accuracy per epoch.");
+        Map<String, double[]> losses = new LinkedHashMap<>();
+        losses.put("training", values(history, EpochRecord::loss));
+        Map<String, double[]> accuracies = new LinkedHashMap<>();
+        accuracies.put("training", values(history, r -> 100 * r.accuracy()));
+        if (history.stream().anyMatch(r -> !Double.isNaN(r.validationLoss()))) {
+            losses.put("validation hold-out", values(history, EpochRecord::validationLoss));
+            accuracies.put("validation hold-out", values(history, r -> 100 * r.validationAccuracy()));
+        }
+        page.picture("loss.png", Charts.png(Charts.perEpoch("Loss", "mean loss", losses), Charts.WIDTH, Charts.HEIGHT),
+                "Mean loss per epoch: training (as seen during the epoch) and, with a hold-out, validation (after it).");
+        if (accuracies.values().stream().flatMapToDouble(java.util.Arrays::stream).anyMatch(Double::isFinite)) {
+            page.picture("accuracy.png", Charts.png(Charts.perEpoch("Accuracy", "accuracy (%)", accuracies), Charts.WIDTH, Charts.HEIGHT),
+                    "Accuracy per epoch: training and, with a hold-out, validation.");
         }
 
         if (!sparse.isEmpty()) {

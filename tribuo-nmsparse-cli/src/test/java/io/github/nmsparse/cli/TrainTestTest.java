@@ -1,6 +1,7 @@
 package io.github.nmsparse.cli;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import io.github.nmsparse.engine.EarlyStopping;
 import io.github.nmsparse.engine.method.Asp;
 import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.method.Ste;
@@ -49,6 +50,20 @@ class TrainTestTest {
                 .sparseOutputLayer(true).featureScaling(io.github.nmsparse.tribuo.FeatureScaling.STANDARDIZE).build();
         assertEquals(expected.getProvenance(), trainer.getProvenance());
         assertNotEquals(trainerFrom().getProvenance(), trainer.getProvenance());
+    }
+
+    @Test
+    void validationAndTrainingLengthFlagsSetTheTrainersSettings() throws Exception {
+        NMSparseTrainer<?> trainer = trainerFrom("--validation-fraction", "0.2", "--patience", "4", "--monitor", "VALIDATION_ACCURACY",
+                "--restore-best-epoch", "false", "--min-steps", "300");
+        NMSparseTrainer<?> expected = NMSparseTrainer.builder(new LabelAdapter()).validation(0.2, 4, EarlyStopping.Monitor.VALIDATION_ACCURACY)
+                .restoreBestEpoch(false).minSteps(300).build();
+        assertEquals(expected.getProvenance(), trainer.getProvenance());
+        Exception bad = assertThrows(Exception.class, () -> trainerFrom("--validation-fraction", "1.5"));
+        assertTrue(messages(bad).contains("validationFraction must be at least 0 and below 1, got 1.5"), messages(bad));
+        String out = run("--train", "datasets/wine/wine-train.csv", "--test", "datasets/wine/wine-test.csv", "--response", "cultivar",
+                "--hidden", "16", "--epochs", "40", "--validation-fraction", "0.25", "--patience", "3");
+        assertTrue(out.matches("(?s).*\\d+ epochs of 40 planned on 106 examples, batch 106; 36 held out for validation, best epoch \\d+.*"), out);
     }
 
     /** A block text holds commas, which OLCUT's option parser splits at: the pieces make one text again. */

@@ -6,15 +6,22 @@ import org.tribuo.Feature;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Output;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * Turns Tribuo's sparse feature vectors into dense, scaled network input rows. Each known feature has a column:
  * its id for a multi-layer perceptron, its pixel for a convolutional network (see {@link ImageFeatures}), where
  * columns no feature names stay 0. Features the model does not know are ignored; values that are not finite are
- * refused with the feature's name.
+ * refused with the feature's name, except in a feature that is NaN in every training example (as Tribuo's
+ * MeanStdDevTransformation leaves a feature that is constant in the training data): such a feature carries no
+ * information, is ignored with a warning, and its scale of 0 marks it ignored for predictions too.
  */
 final class FeatureEncoder {
+
+    private static final Logger LOGGER = Logger.getLogger(FeatureEncoder.class.getName());
 
     private final ImmutableFeatureMap featureMap;
     private final float[] shift;
@@ -59,18 +66,24 @@ final class FeatureEncoder {
         float[] shift = new float[width];
         float[] scale = new float[width];
         Arrays.fill(scale, 1f);
-        if (scaling == FeatureScaling.NONE) {
-            return new FeatureEncoder(featureMap, shift, scale);
-        }
         double[] sum = new double[width];
         double[] sumSquares = new double[width];
         double[] maxAbs = new double[width];
+        int[] seen = new int[width];
+        int[] firstNaN = new int[width];
+        int[] nans = new int[width];
         int index = 0;
         for (Example<T> example : data) {
             for (Feature feature : example) {
                 int id = featureMap.getID(feature.getName());
                 if (id >= 0) {
-                    double value = requireFinite(feature, index);
+                    seen[id]++;
+                    double value = feature.getValue();
+                    if (Double.isNaN(value)) {
+                        firstNaN[id] = nans[id]++ == 0 ? index : firstNaN[id];
+                        continue;
+                    }
+                    requireFinite(feature, index);
                     sum[id] += value;
                     sumSquares[id] += value * value;
                     maxAbs[id] = Math.max(maxAbs[id], Math.abs(value));
@@ -78,16 +91,32 @@ final class FeatureEncoder {
             }
             index++;
         }
+        List<String> ignored = new ArrayList<>();
         int rows = data.size();
         for (int id = 0; id < width; id++) {
-            if (scaling == FeatureScaling.MAX_ABS) {
+            if (nans[id] > 0) {
+                String name = featureMap.get(id).getName();
+                if (nans[id] < seen[id]) {
+                    throw new IllegalArgumentException("example " + firstNaN[id] + ": feature '" + name + "' is NaN; features must be "
+                            + "finite numbers");
+                }
+                // NaN wherever it appears: what Tribuo's MeanStdDevTransformation makes of a feature constant in the
+                // training data (0 / 0). It carries no information; a scale of 0 marks it ignored, in training and after.
+                ignored.add(name);
+                scale[id] = 0f;
+            } else if (scaling == FeatureScaling.MAX_ABS) {
                 scale[id] = maxAbs[id] > 0 ? (float) (1.0 / maxAbs[id]) : 1f;
-            } else {
+            } else if (scaling == FeatureScaling.STANDARDIZE) {
                 double mean = sum[id] / rows;
                 double std = Math.sqrt(Math.max(0, sumSquares[id] / rows - mean * mean));
                 shift[id] = (float) mean;
                 scale[id] = std > 1e-12 ? (float) (1.0 / std) : 1f;
             }
+        }
+        if (!ignored.isEmpty()) {
+            LOGGER.warning(ignored.size() + " feature(s) are NaN in every training example and are ignored (Tribuo's "
+                    + "MeanStdDevTransformation gives NaN for a feature that is constant in the training data): "
+                    + (ignored.size() <= 10 ? ignored : ignored.subList(0, 10) + " ..."));
         }
         return new FeatureEncoder(featureMap, shift, scale);
     }
@@ -112,7 +141,7 @@ final class FeatureEncoder {
         int known = 0;
         for (Feature feature : example) {
             int id = featureMap.getID(feature.getName());
-            if (id >= 0) {
+            if (id >= 0 && scale[id] != 0f) {
                 row[offset + columns[id]] = (float) ((requireFinite(feature, index) - shift[id]) * scale[id]);
                 known++;
             }

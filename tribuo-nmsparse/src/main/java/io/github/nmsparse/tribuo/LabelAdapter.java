@@ -24,6 +24,12 @@ public final class LabelAdapter implements OutputAdapter<Label> {
         return new SoftmaxCrossEntropy();
     }
 
+    /** Each class is a stratum, so a validation hold-out has the training data's class proportions. */
+    @Override
+    public int stratum(Label output, ImmutableOutputInfo<Label> info) {
+        return info.getID(output);
+    }
+
     @Override
     public OutputFactory<Label> outputFactory() {
         return new LabelFactory();

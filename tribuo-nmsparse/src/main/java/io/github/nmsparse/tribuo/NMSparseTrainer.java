@@ -5,6 +5,7 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.CheckpointPolicy;
+import io.github.nmsparse.engine.EarlyStopping;
 import io.github.nmsparse.engine.ConfigurableListener;
 import io.github.nmsparse.engine.NetworkTrainer;
 import io.github.nmsparse.engine.TrainingData;
@@ -34,12 +35,14 @@ import org.tribuo.provenance.impl.TrainerProvenanceImpl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.logging.Logger;
 
 /**
  * Trains N:M fine-grained structured-sparse neural networks from scratch with SR-STE (Zhou et al., ICLR 2021), or
@@ -52,6 +55,8 @@ import java.util.SplittableRandom;
  * @param <T> the output type
  */
 public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
+
+    private static final Logger LOGGER = Logger.getLogger(NMSparseTrainer.class.getName());
 
     @Config(mandatory = true, description = "Output-type adapter: the loss, target encoding and prediction decoding.")
     private OutputAdapter<T> outputAdapter;
@@ -80,8 +85,23 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Config(description = "Whether the output layer is N:M-sparse too (the paper keeps it dense).")
     private boolean sparseOutputLayer = false;
 
-    @Config(description = "Passes over the training data.")
-    private int epochs = 30;
+    @Config(description = "Passes over the training data; 0 sizes training to the data: 30 epochs, or more so that training takes minSteps optimizer steps.")
+    private int epochs = 0;
+
+    @Config(description = "The fewest optimizer steps a run takes when epochs is 0, so that small data sets are not undertrained.")
+    private int minSteps = 1500;
+
+    @Config(description = "Share of the training data held out (seeded, stratified by label) to measure validation loss and accuracy after each epoch; 0 holds none.")
+    private double validationFraction = 0;
+
+    @Config(description = "With a validation hold-out: epochs without improvement of the monitored measure before training stops; 0 never stops early.")
+    private int patience = 10;
+
+    @Config(description = "With a validation hold-out: the measure that early stopping follows and the best epoch is chosen by, VALIDATION_LOSS or VALIDATION_ACCURACY.")
+    private EarlyStopping.Monitor monitor = EarlyStopping.Monitor.VALIDATION_LOSS;
+
+    @Config(description = "With a validation hold-out: whether the model is the best epoch's (weights and masks) rather than the last epoch's.")
+    private boolean restoreBestEpoch = true;
 
     @Config(description = "Examples per training step.")
     private int batchSize = 128;
@@ -161,10 +181,15 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
                 "must hold hidden widths, each at least 1, got " + Arrays.toString(hiddenSizes));
         require(hiddenSizes.length >= 1 || !convolutions.isEmpty() || !blocks.isEmpty(), "hiddenSizes",
                 "must hold at least one hidden width when there are no blocks or convolutions, got " + Arrays.toString(hiddenSizes));
-        require(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
+        require(epochs >= 0, "epochs", "must be at least 1, or 0 to size training to the data, got " + epochs);
+        require(minSteps >= 1, "minSteps", "must be at least 1, got " + minSteps);
+        require(validationFraction >= 0 && validationFraction < 1, "validationFraction", "must be at least 0 and below 1, got " + validationFraction);
+        require(patience >= 0, "patience", "must be at least 0 (0 never stops early), got " + patience);
+        require(monitor != null, "monitor", "must be one of " + Arrays.toString(EarlyStopping.Monitor.values()));
         require(batchSize >= 1, "batchSize", "must be at least 1, got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be a finite number > 0, got " + learningRate);
-        require(warmupEpochs >= 0 && warmupEpochs <= epochs, "warmupEpochs", "must be between 0 and epochs (" + epochs + "), got " + warmupEpochs);
+        int fewestEpochs = epochs > 0 ? epochs : TrainingLength.DEFAULT_EPOCHS;
+        require(warmupEpochs >= 0 && warmupEpochs <= fewestEpochs, "warmupEpochs", "must be between 0 and epochs (" + fewestEpochs + "), got " + warmupEpochs);
         String blocksField = convolutions.isEmpty() ? "blocks" : "convolutions";
         try {
             // The text is read now; an image network's shapes are checked now too, with a stand-in output (the
@@ -239,12 +264,15 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         }
         outputAdapter.requireLearnable(outputInfo);
         long runSeed;
+        long holdOutSeed;
         TrainerProvenance trainerProvenance;
         synchronized (this) {
             if (invocationCount != INCREMENT_INVOCATION_COUNT) {
                 setInvocationCount(invocationCount);
             }
-            runSeed = rng.split().nextLong();
+            SplittableRandom runRng = rng.split();
+            runSeed = runRng.nextLong();
+            holdOutSeed = runRng.nextLong();
             trainerProvenance = getProvenance();
             trainInvocationCounter++;
         }
@@ -253,10 +281,17 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             encoder = encoder.forImage(inputShape);
         }
         TrainingData data = encode(examples, encoder, outputInfo);
-        if (batchSize > examples.size()) {
-            throw new IllegalArgumentException("batchSize " + batchSize + " is larger than the " + examples.size()
-                    + " training examples; set it to at most " + examples.size());
+        if (validationFraction > 0) {
+            HoldOut holdOut = HoldOut.split(strata(examples, outputInfo), validationFraction, holdOutSeed);
+            data = data.select(holdOut.training()).withValidation(data.select(holdOut.validation()));
         }
+        int batch = batchSize;
+        if (batch > data.rows()) {
+            batch = data.rows();
+            LOGGER.warning("batchSize " + batchSize + " is larger than the " + data.rows() + " examples trained on; each step takes all "
+                    + batch);
+        }
+        int runEpochs = TrainingLength.epochs(epochs, minSteps, data.rows(), batch);
         Shape input = inputShape.length == 3 ? Shape.of(inputShape) : Shape.vector(featureMap.size());
         Architecture architecture;
         try {
@@ -264,13 +299,21 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the network does not fit the data's " + input + " features: " + e.getMessage(), e);
         }
-        TrainingPlan plan = TrainingPlan.builder().method(method).optimizer(optimizer).learningRate(learningRate).epochs(epochs)
-                .warmupEpochs(warmupEpochs).batchSize(batchSize).seed(runSeed).executor(executor).build();
-        List<TrainingListener> runListeners = listeners.stream().<TrainingListener>map(ConfigurableListener::copy).toList();
+        TrainingPlan plan = TrainingPlan.builder().method(method).optimizer(optimizer).learningRate(learningRate).epochs(runEpochs)
+                .warmupEpochs(warmupEpochs).batchSize(batch).seed(runSeed).executor(executor).build();
+        List<TrainingListener> runListeners = new ArrayList<>();
+        EarlyStopping earlyStopping = data.validation() == null ? null : new EarlyStopping(monitor, patience, restoreBestEpoch);
+        if (earlyStopping != null) {
+            runListeners.add(earlyStopping);
+        }
+        listeners.stream().map(ConfigurableListener::copy).forEach(runListeners::add);
         TrainingResult result = NetworkTrainer.train(architecture, outputAdapter.objective(), plan, data, runListeners, checkpoints);
         NetworkSnapshot snapshot = result.network().snapshot();
         Map<String, Provenance> run = new HashMap<>(runProvenance);
-        Map<String, Provenance> ours = SparsityProvenance.runProvenance(result.history(), snapshot, result.backend(), result.executor());
+        SparsityProvenance.Length length = new SparsityProvenance.Length(data.rows(),
+                data.validation() == null ? 0 : data.validation().rows(), batch, runEpochs, result.history().size(),
+                earlyStopping == null ? 0 : earlyStopping.stoppedAfter(), earlyStopping == null ? 0 : earlyStopping.bestEpoch());
+        Map<String, Provenance> ours = SparsityProvenance.runProvenance(result.history(), length, snapshot, result.backend(), result.executor());
         for (String key : ours.keySet()) {
             if (run.containsKey(key)) {
                 throw new IllegalArgumentException("run provenance key '" + key + "' is reserved for tribuo-nmsparse");
@@ -280,6 +323,16 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         ModelProvenance provenance = new ModelProvenance(NMSparseModel.class.getName(), OffsetDateTime.now(),
                 examples.getProvenance(), trainerProvenance, run);
         return new NMSparseModel<>("nmsparse-network", provenance, featureMap, outputInfo, outputAdapter, encoder, snapshot);
+    }
+
+    /** @return each example's stratum for the validation hold-out, in the data's order */
+    private int[] strata(Dataset<T> examples, ImmutableOutputInfo<T> outputInfo) {
+        int[] strata = new int[examples.size()];
+        int row = 0;
+        for (Example<T> example : examples) {
+            strata[row++] = outputAdapter.stratum(example.getOutput(), outputInfo);
+        }
+        return strata;
     }
 
     private TrainingData encode(Dataset<T> examples, FeatureEncoder encoder, ImmutableOutputInfo<T> outputInfo) {
@@ -354,7 +407,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         return "NMSparseTrainer(method=" + method.describe() + ", pattern=" + pattern
                 + (inputShape.length == 0 ? "" : ", inputShape=" + Arrays.toString(inputShape))
                 + (convolutions.isEmpty() ? "" : ", convolutions=" + convolutions) + (blocks.isEmpty() ? "" : ", blocks=" + blocks)
-                + ", hiddenSizes=" + Arrays.toString(hiddenSizes) + ", activation=" + activation + ", epochs=" + epochs
+                + ", hiddenSizes=" + Arrays.toString(hiddenSizes) + ", activation=" + activation + ", epochs=" + (epochs == 0 ? "auto" : epochs)
                 + ", optimizer=" + optimizer.describe() + ", lr=" + learningRate + ")";
     }
 
@@ -432,10 +485,41 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             return this;
         }
 
-        /** @param epochs passes over the data */
+        /** @param epochs passes over the data; 0 (the default) sizes training to the data, see {@link #minSteps} */
         public Builder<T> epochs(int epochs) {
             requireUnbuilt();
             trainer.epochs = epochs;
+            return this;
+        }
+
+        /** @param minSteps when epochs is 0: the fewest optimizer steps, reached by training more than 30 epochs on small data */
+        public Builder<T> minSteps(int minSteps) {
+            requireUnbuilt();
+            trainer.minSteps = minSteps;
+            return this;
+        }
+
+        /**
+         * Holds out a share of the training data, seeded and stratified by label, evaluated after every epoch, and
+         * stops early on it.
+         *
+         * @param fraction  the share held out, in (0, 1); 0 holds none
+         * @param patience  epochs without improvement before training stops; 0 never stops early
+         * @param monitor   the measure followed, and by which the best epoch is chosen
+         * @return this builder
+         */
+        public Builder<T> validation(double fraction, int patience, EarlyStopping.Monitor monitor) {
+            requireUnbuilt();
+            trainer.validationFraction = fraction;
+            trainer.patience = patience;
+            trainer.monitor = monitor;
+            return this;
+        }
+
+        /** @param restore whether, with a validation hold-out, the model is the best epoch's (the default) or the last's */
+        public Builder<T> restoreBestEpoch(boolean restore) {
+            requireUnbuilt();
+            trainer.restoreBestEpoch = restore;
             return this;
         }
 

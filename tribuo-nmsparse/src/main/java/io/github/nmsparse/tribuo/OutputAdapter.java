@@ -34,6 +34,18 @@ public interface OutputAdapter<T extends Output<T>> extends Configurable, Proven
     default void requireLearnable(ImmutableOutputInfo<T> info) {
     }
 
+    /**
+     * The stratum of an output for a stratified validation hold-out: its class for single-label classification, one
+     * stratum for every output otherwise.
+     *
+     * @param output an example's output
+     * @param info   the training data's output domain
+     * @return a stratum id, at least 0
+     */
+    default int stratum(T output, ImmutableOutputInfo<T> info) {
+        return 0;
+    }
+
     /** @return whether predictions carry probabilities */
     boolean generatesProbabilities();
 

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The run facts this plugin adds to a model's provenance, and how to read them back. Deterministic facts (the
@@ -35,15 +36,59 @@ public final class SparsityProvenance {
     public static final String LAYERS = "nmsparse.layers";
     /** ND4J backend, version, BLAS vendor, thread settings and the executor that ran the steps: a map. */
     public static final String BACKEND = "nmsparse.backend";
+    /**
+     * How long the run trained and on what: training and validation rows, batch size, planned and trained epochs, the
+     * epoch it stopped early after and the best validation epoch (0 for neither): a map.
+     */
+    public static final String LENGTH = "nmsparse.length";
     /** Wall-clock seconds of each epoch: a list. */
     public static final String TIMING = "nmsparse.timing";
 
     private SparsityProvenance() {
     }
 
-    static Map<String, Provenance> runProvenance(List<EpochRecord> history, NetworkSnapshot snapshot,
+    /**
+     * How long a run trained and on what.
+     *
+     * @param trainingRows   the rows trained on
+     * @param validationRows the rows held out for validation, 0 for none
+     * @param batchSize      the examples per step (the setting, or all rows when it is larger)
+     * @param epochs         the epochs planned (the setting, or the count sized to the data)
+     * @param epochsTrained  the epochs trained, fewer than planned when stopped early
+     * @param stoppedAfter   the epoch after which early stopping ended the run, 0 when it trained every epoch
+     * @param bestEpoch      the best epoch on the validation hold-out, 0 without one
+     */
+    public record Length(int trainingRows, int validationRows, int batchSize, int epochs, int epochsTrained, int stoppedAfter,
+                         int bestEpoch) {
+
+        /** @param write told each fact by name, in a fixed order */
+        void forEach(ObjIntConsumer<String> write) {
+            write.accept("trainingRows", trainingRows);
+            write.accept("validationRows", validationRows);
+            write.accept("batchSize", batchSize);
+            write.accept("epochs", epochs);
+            write.accept("epochsTrained", epochsTrained);
+            write.accept("stoppedAfter", stoppedAfter);
+            write.accept("bestEpoch", bestEpoch);
+        }
+
+        static Length of(Map<String, Integer> facts) {
+            for (String name : List.of("trainingRows", "validationRows", "batchSize", "epochs", "epochsTrained", "stoppedAfter", "bestEpoch")) {
+                if (!facts.containsKey(name)) {
+                    throw new IllegalArgumentException("'" + LENGTH + "' in the provenance lacks '" + name + "'");
+                }
+            }
+            return new Length(facts.get("trainingRows"), facts.get("validationRows"), facts.get("batchSize"), facts.get("epochs"),
+                    facts.get("epochsTrained"), facts.get("stoppedAfter"), facts.get("bestEpoch"));
+        }
+    }
+
+    static Map<String, Provenance> runProvenance(List<EpochRecord> history, Length length, NetworkSnapshot snapshot,
                                                  Nd4jRuntime.BackendInfo backend, Executor executor) {
         Map<String, Provenance> run = new LinkedHashMap<>();
+        Map<String, Provenance> lengthEntry = new LinkedHashMap<>();
+        length.forEach((name, value) -> lengthEntry.put(name, new IntProvenance(name, value)));
+        run.put(LENGTH, new MapProvenance<>(lengthEntry));
         List<MapProvenance<Provenance>> epochs = new ArrayList<>();
         List<DoubleProvenance> seconds = new ArrayList<>();
         for (EpochRecord r : history) {
@@ -184,6 +229,22 @@ public final class SparsityProvenance {
         Map<String, Object> facts = new LinkedHashMap<>();
         map.getMap().forEach((key, value) -> facts.put(key, ((PrimitiveProvenance<?>) value).getValue()));
         return facts;
+    }
+
+    /**
+     * Reads back how long the run trained and on what.
+     *
+     * @param provenance the model's provenance
+     * @return the facts, or null for a model trained before they were recorded
+     */
+    public static Length length(ModelProvenance provenance) {
+        Provenance found = provenance.getInstanceProvenance().getMap().get(LENGTH);
+        if (!(found instanceof MapProvenance<?> map)) {
+            return null;
+        }
+        Map<String, Integer> values = new LinkedHashMap<>();
+        map.getMap().forEach((name, value) -> values.put(name, ((Number) ((PrimitiveProvenance<?>) value).getValue()).intValue()));
+        return Length.of(values);
     }
 
     private static List<Map<String, Provenance>> listOfMaps(ModelProvenance provenance, String key) {

@@ -5,17 +5,23 @@ import com.oracle.labs.mlrg.olcut.config.PropertyException;
 import io.github.nmsparse.core.NMPattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Example;
+import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.transform.TransformTrainer;
+import org.tribuo.transform.TransformationMap;
+import org.tribuo.transform.transformations.MeanStdDevTransformation;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,10 +81,35 @@ class BadInputTest {
         assertMessage(PropertyException.class, () -> quick().learningRate(-1e-3).build(), "learningRate");
     }
 
+    /** As scikit-learn clips its batch size: small data should not need a setting changed (a warning says so). */
     @Test
-    void aBatchLargerThanTheData() {
-        assertMessage(IllegalArgumentException.class, () -> quick().batchSize(10).build().train(labels("a", "b", "a")),
-                "batchSize 10 is larger than the 3 training examples", "at most 3");
+    void aBatchLargerThanTheDataTakesAllOfIt() {
+        NMSparseModel<Label> model = quick().batchSize(10).build().train(labels("a", "b", "a"));
+        assertEquals(3, SparsityProvenance.length(model.getProvenance()).batchSize());
+    }
+
+    /**
+     * Tribuo's MeanStdDevTransformation turns a feature that is constant in the training data into NaN (0 / 0) in every
+     * example: such a feature is ignored, in training and in predictions, rather than refused.
+     */
+    @Test
+    void aConstantFeatureStandardizedToNaNByTribuoIsIgnored() {
+        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("hand-made", new LabelFactory()), new LabelFactory());
+        for (int i = 0; i < 6; i++) {
+            data.add(new ArrayExample<>(new Label(i % 2 == 0 ? "a" : "b"), new String[] {"x", "z"}, new double[] {i % 2 + 0.1 * i, 5}));
+        }
+        Model<Label> model = new TransformTrainer<>(quick().epochs(0).build(), new TransformationMap(List.of(new MeanStdDevTransformation())))
+                .train(data);
+        int correct = 0;
+        for (Example<Label> example : data) {
+            Prediction<Label> p = model.predict(example);
+            assertTrue(Double.isFinite(p.getOutput().getScore()));
+            correct += p.getOutput().getLabel().equals(example.getOutput().getLabel()) ? 1 : 0;
+        }
+        assertEquals(6, correct, "the informative feature is still used");
+        Prediction<Label> z5 = model.predict(new ArrayExample<>(new Label("a"), new String[] {"x", "z"}, new double[] {0, 5}));
+        Prediction<Label> z9 = model.predict(new ArrayExample<>(new Label("a"), new String[] {"x", "z"}, new double[] {0, 9}));
+        assertEquals(z5.getOutput().getScore(), z9.getOutput().getScore(), 0.0, "the constant feature does not count");
     }
 
     @Test
