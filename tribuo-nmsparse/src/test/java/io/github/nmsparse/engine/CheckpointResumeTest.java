@@ -49,10 +49,10 @@ class CheckpointResumeTest {
                     + "conv 8x3p1, bn), relu, gap").output(3, false).build();
 
     /** Stops a run, as a crash would, at the end of the epoch named, before its checkpoint is written. */
-    private static final class Crash extends RuntimeException {
+    static final class Crash extends RuntimeException {
     }
 
-    private record CrashDuring(int epoch) implements TrainingListener {
+    record CrashDuring(int epoch) implements TrainingListener {
         @Override
         public void onEpochEnd(TrainingRun run) {
             if (run.epochsDone() == epoch) {

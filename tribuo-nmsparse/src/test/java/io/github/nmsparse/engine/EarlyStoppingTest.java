@@ -153,21 +153,8 @@ class EarlyStoppingTest {
         assertTrue(e.getMessage().contains("no validation hold-out"), e.getMessage());
     }
 
-    /** Stops a run, as a crash would, at the end of the epoch named, before its checkpoint is written. */
-    private static final class Crash extends RuntimeException {
-    }
-
-    private record CrashAfter(int epoch) implements TrainingListener {
-        @Override
-        public void onEpochEnd(TrainingRun run) {
-            if (run.epochsDone() == epoch) {
-                throw new Crash();
-            }
-        }
-    }
-
     private static TrainingResult run(EarlyStopping stopping, CheckpointPolicy checkpoints, int crashAfter) throws IOException {
-        List<TrainingListener> listeners = new ArrayList<>(List.of(stopping, new CrashAfter(crashAfter)));
+        List<TrainingListener> listeners = new ArrayList<>(List.of(stopping, new CheckpointResumeTest.CrashDuring(crashAfter)));
         return NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan(Executor.AUTO, EPOCHS), data(), listeners, checkpoints);
     }
 
@@ -183,7 +170,7 @@ class EarlyStoppingTest {
             Path checkpoints = dir.resolve("crash-" + crashAfter);
             CheckpointPolicy policy = new CheckpointPolicy(checkpoints, 1);
             if (crashAfter > 0) {
-                assertThrows(Crash.class, () -> run(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE, true), policy, crashAfter));
+                assertThrows(CheckpointResumeTest.Crash.class, () -> run(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE, true), policy, crashAfter));
             } else {
                 run(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE, true), policy, -1);
             }

@@ -114,6 +114,29 @@ class ValidationTrainerTest {
     }
 
     @Test
+    void theSettingsLoadFromAConfigurationFile(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("trainers.xml");
+        java.nio.file.Files.writeString(config, """
+                <config>
+                    <component name="labels" type="io.github.nmsparse.tribuo.LabelAdapter"/>
+                    <component name="trainer" type="io.github.nmsparse.tribuo.NMSparseTrainer">
+                        <property name="outputAdapter" value="labels"/>
+                        <property name="minSteps" value="800"/>
+                        <property name="validationFraction" value="0.1"/>
+                        <property name="patience" value="5"/>
+                        <property name="monitor" value="VALIDATION_ACCURACY"/>
+                        <property name="restoreBestEpoch" value="false"/>
+                    </component>
+                </config>
+                """);
+        NMSparseTrainer<?> loaded = (NMSparseTrainer<?>) new com.oracle.labs.mlrg.olcut.config.ConfigurationManager(config.toString())
+                .lookup("trainer");
+        NMSparseTrainer<Label> built = NMSparseTrainer.builder(new LabelAdapter()).minSteps(800)
+                .validation(0.1, 5, EarlyStopping.Monitor.VALIDATION_ACCURACY).restoreBestEpoch(false).build();
+        assertEquals(built.getProvenance(), loaded.getProvenance());
+    }
+
+    @Test
     void badSettingsAreRefusedByName() {
         for (double fraction : new double[] {-0.1, 1, Double.NaN}) {
             PropertyException e = assertThrows(PropertyException.class,
