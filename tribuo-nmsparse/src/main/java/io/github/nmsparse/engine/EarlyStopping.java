@@ -1,6 +1,7 @@
 package io.github.nmsparse.engine;
 
 import io.github.nmsparse.engine.network.Network;
+import io.github.nmsparse.engine.network.SparseWeights;
 import io.github.nmsparse.engine.state.NamedState;
 import io.github.nmsparse.engine.state.StateInput;
 import io.github.nmsparse.engine.state.StateOutput;
@@ -17,9 +18,11 @@ import java.util.logging.Logger;
  * Early stopping on the validation hold-out, as a listener, in the way of Keras's {@code EarlyStopping} with its best
  * weights restored: after each epoch it reads the monitored validation measure; an epoch that improves on the best so
  * far (strictly) becomes the best, and its network state (weights, N:M masks and masked weights, batch-normalization
- * statistics) is copied; after {@code patience} epochs without improvement it stops the run. When the run ends,
- * stopped or not, the best epoch's state is put back (unless told not to), so the model is the best epoch's, masks
- * included, and as N:M-valid as every epoch's. Its counters and the copy are run state: checkpoints carry them, and a resumed run stops
+ * statistics) is copied; after {@code patience} epochs without improvement it stops the run. When it stops the run, or
+ * the run reaches its last epoch, the best epoch's state is put back (unless told not to), so the model is the best
+ * epoch's, masks included, and as N:M-valid as every epoch's; a run another listener stops keeps its last epoch. Epochs
+ * whose sparse layers are not masked yet (ASP's dense phase) are not candidates: the hold-out saw weights that the
+ * model would not keep. Its counters and the copy are run state: checkpoints carry them, and a resumed run stops
  * and restores exactly as an uninterrupted one.
  */
 public final class EarlyStopping implements TrainingListener, TrainingState {
@@ -62,14 +65,28 @@ public final class EarlyStopping implements TrainingListener, TrainingState {
         this.restoreBest = restoreBest;
     }
 
+    /** Starts from nothing: a checkpoint, if the run resumes from one, restores the state after this. */
+    @Override
+    public void onTrainingStart(TrainingRun run) {
+        best = Double.NaN;
+        bestEpoch = 0;
+        epochsWithoutImprovement = 0;
+        bestState = new byte[0];
+        stoppedAfter = 0;
+    }
+
     @Override
     public void onEpochEnd(TrainingRun run) {
         EpochRecord record = run.history().get(run.history().size() - 1);
         double value = monitor == Monitor.VALIDATION_LOSS ? record.validationLoss() : record.validationAccuracy();
         if (Double.isNaN(value)) {
             throw new IllegalStateException("early stopping monitors " + monitor + ", which epoch " + record.epoch() + " did not measure: "
-                    + (Double.isNaN(record.validationLoss()) ? "the run has no validation hold-out"
+                    + (Double.isNaN(record.validationLoss()) ? "the run has no validation hold-out, or its loss was NaN"
                     : "accuracy is not measured for this output type; monitor VALIDATION_LOSS"));
+        }
+        if (!run.network().sparseWeights().stream().allMatch(SparseWeights::isActive)) {
+            // ASP's dense phase: the hold-out saw unpruned weights, not the N:M model this epoch would give.
+            return;
         }
         if (bestEpoch == 0 || (monitor == Monitor.VALIDATION_LOSS ? value < best : value > best)) {
             best = value;
@@ -86,7 +103,7 @@ public final class EarlyStopping implements TrainingListener, TrainingState {
             LOGGER.info(String.format(Locale.ROOT, "early stopping after epoch %d: %s has not improved for %d epochs", record.epoch(),
                     monitor, patience));
         }
-        if (restoreBest && (stopping || run.epochsDone() == run.epochs()) && bestEpoch != record.epoch()) {
+        if (restoreBest && (stopping || run.epochsDone() == run.epochs()) && bestEpoch > 0 && bestEpoch != record.epoch()) {
             restore(run.network(), bestState);
             LOGGER.info(String.format(Locale.ROOT, "restored epoch %d, the best by %s (%.4f)", bestEpoch, monitor, best));
         }
@@ -97,7 +114,7 @@ public final class EarlyStopping implements TrainingListener, TrainingState {
         return bestEpoch;
     }
 
-    /** @return the epoch after which the run stopped early, or 0 when it trained every epoch */
+    /** @return the epoch after which early stopping ended the run, or 0 when it did not */
     public int stoppedAfter() {
         return stoppedAfter;
     }
@@ -129,6 +146,9 @@ public final class EarlyStopping implements TrainingListener, TrainingState {
 
     @Override
     public void save(StateOutput out) throws IOException {
+        out.writeInt(monitor.ordinal());
+        out.writeInt(patience);
+        out.writeBoolean(restoreBest);
         out.writeDouble(best);
         out.writeInt(bestEpoch);
         out.writeInt(epochsWithoutImprovement);
@@ -136,8 +156,18 @@ public final class EarlyStopping implements TrainingListener, TrainingState {
         out.writeBytes(bestState);
     }
 
+    /** @throws IllegalArgumentException when the checkpoint's run stopped early with other settings */
     @Override
     public void restore(StateInput in) throws IOException {
+        int savedMonitor = in.readInt();
+        int savedPatience = in.readInt();
+        boolean savedRestoreBest = in.readBoolean();
+        if (savedMonitor != monitor.ordinal() || savedPatience != patience || savedRestoreBest != restoreBest) {
+            throw new IllegalArgumentException("the checkpoint's run stopped early by other settings (monitor "
+                    + (savedMonitor >= 0 && savedMonitor < Monitor.values().length ? Monitor.values()[savedMonitor] : savedMonitor)
+                    + ", patience " + savedPatience + ", restoring the best epoch " + savedRestoreBest + ") than this one (monitor " + monitor
+                    + ", patience " + patience + ", restoring the best epoch " + restoreBest + "); resume with the same settings");
+        }
         best = in.readDouble();
         bestEpoch = in.readInt();
         epochsWithoutImprovement = in.readInt();

@@ -31,6 +31,11 @@ public interface Objective {
         return Double.NaN;
     }
 
+    /** @return whether {@link #accuracy} measures something (it does where the objective makes decisions) */
+    default boolean measuresAccuracy() {
+        return false;
+    }
+
     /**
      * Turns raw outputs into predictions in place (probabilities, or values unchanged).
      *

@@ -16,6 +16,11 @@ public final class SigmoidBinaryCrossEntropy implements Objective {
 
     /** @return the share of label decisions (output above 0, that is probability above 0.5) that match the targets */
     @Override
+    public boolean measuresAccuracy() {
+        return true;
+    }
+
+    @Override
     public double accuracy(float[] outputs, float[] targets, int rows, int width) {
         long correct = 0;
         for (int i = 0; i < rows * width; i++) {

@@ -31,6 +31,11 @@ public final class SoftmaxCrossEntropy implements Objective {
 
     /** @return the share of rows whose largest output is the target's largest entry */
     @Override
+    public boolean measuresAccuracy() {
+        return true;
+    }
+
+    @Override
     public double accuracy(float[] outputs, float[] targets, int rows, int width) {
         int correct = 0;
         for (int r = 0; r < rows; r++) {

@@ -96,11 +96,11 @@ final class FeatureEncoder {
         for (int id = 0; id < width; id++) {
             if (nans[id] > 0) {
                 String name = featureMap.get(id).getName();
-                if (nans[id] < seen[id]) {
+                if (nans[id] < rows) {
                     throw new IllegalArgumentException("example " + firstNaN[id] + ": feature '" + name + "' is NaN; features must be "
                             + "finite numbers");
                 }
-                // NaN wherever it appears: what Tribuo's MeanStdDevTransformation makes of a feature constant in the
+                // NaN in every training example: what Tribuo's MeanStdDevTransformation makes of a feature constant in the
                 // training data (0 / 0). It carries no information; a scale of 0 marks it ignored, in training and after.
                 ignored.add(name);
                 scale[id] = 0f;
@@ -111,6 +111,11 @@ final class FeatureEncoder {
                 double std = Math.sqrt(Math.max(0, sumSquares[id] / rows - mean * mean));
                 shift[id] = (float) mean;
                 scale[id] = std > 1e-12 ? (float) (1.0 / std) : 1f;
+            }
+            if (scale[id] == 0f && nans[id] == 0) {
+                // A scale of 0 means "ignored": a real one that small would silently drop the feature.
+                throw new IllegalArgumentException("feature '" + featureMap.get(id).getName() + "' has values too large to scale in "
+                        + "single precision (largest magnitude " + maxAbs[id] + "); rescale it before training");
             }
         }
         if (!ignored.isEmpty()) {

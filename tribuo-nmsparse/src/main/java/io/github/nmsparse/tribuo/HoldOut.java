@@ -9,8 +9,8 @@ import java.util.stream.IntStream;
 /**
  * A seeded validation hold-out of the training rows, stratified: each stratum (a label, or one stratum for outputs
  * without labels) gives its share of rows, so the hold-out has the training data's class proportions. The total is
- * the fraction of all rows, rounded, at least 1; it is spread over the strata by largest remainder, and a stratum
- * always keeps one row for training.
+ * the fraction of all rows, rounded, at least 1, spread over the strata by largest remainder; a stratum always keeps
+ * one row for training, so where strata of one or two rows cannot give their share the total is smaller.
  */
 final class HoldOut {
 
@@ -57,11 +57,15 @@ final class HoldOut {
         // Largest remainders first (ties to the lower stratum), never the last row of a stratum.
         Integer[] order = IntStream.range(0, strataCount).boxed()
                 .sorted((a, b) -> Double.compare(remainder[b], remainder[a])).toArray(Integer[]::new);
-        for (int i = 0; taken < target && i < order.length * 2; i++) {
-            int s = order[i % order.length];
-            if (take[s] < byStratum.get(s).size() - 1) {
-                take[s]++;
-                taken++;
+        boolean gave = true;
+        while (taken < target && gave) {
+            gave = false;
+            for (int s : order) {
+                if (taken < target && take[s] < byStratum.get(s).size() - 1) {
+                    take[s]++;
+                    taken++;
+                    gave = true;
+                }
             }
         }
         if (taken == 0) {

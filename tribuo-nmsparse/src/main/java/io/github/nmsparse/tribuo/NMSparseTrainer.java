@@ -186,6 +186,9 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction", "must be at least 0 and below 1, got " + validationFraction);
         require(patience >= 0, "patience", "must be at least 0 (0 never stops early), got " + patience);
         require(monitor != null, "monitor", "must be one of " + Arrays.toString(EarlyStopping.Monitor.values()));
+        require(validationFraction == 0 || monitor != EarlyStopping.Monitor.VALIDATION_ACCURACY || outputAdapter.objective().measuresAccuracy(),
+                "monitor", "VALIDATION_ACCURACY needs an output type with an accuracy; " + outputAdapter.getClass().getSimpleName()
+                        + " has none: monitor VALIDATION_LOSS");
         require(batchSize >= 1, "batchSize", "must be at least 1, got " + batchSize);
         require(learningRate > 0 && Double.isFinite(learningRate), "learningRate", "must be a finite number > 0, got " + learningRate);
         int fewestEpochs = epochs > 0 ? epochs : TrainingLength.DEFAULT_EPOCHS;

@@ -55,7 +55,7 @@ public final class SparsityProvenance {
      * @param batchSize      the examples per step (the setting, or all rows when it is larger)
      * @param epochs         the epochs planned (the setting, or the count sized to the data)
      * @param epochsTrained  the epochs trained, fewer than planned when stopped early
-     * @param stoppedAfter   the epoch after which early stopping ended the run, 0 when it trained every epoch
+     * @param stoppedAfter   the epoch after which early stopping ended the run, 0 when it did not
      * @param bestEpoch      the best epoch on the validation hold-out, 0 without one
      */
     public record Length(int trainingRows, int validationRows, int batchSize, int epochs, int epochsTrained, int stoppedAfter,

@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine;
 
+import io.github.nmsparse.engine.method.Asp;
 import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.network.Architecture;
 import io.github.nmsparse.engine.network.HostMemory;
@@ -124,10 +125,48 @@ class EarlyStoppingTest {
         TrainingResult result = NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan(Executor.AUTO, 12), data(), List.of(every, stopping));
         assertEquals(12, result.history().size());
         assertEquals(0, stopping.stoppedAfter());
+        assertTrue(stopping.bestEpoch() < 12, "the best epoch is not the last, so restoring matters: " + stopping.bestEpoch());
         assertArrayEquals(every.states.get(stopping.bestEpoch()), bytes(result.network()));
     }
 
     /** The ops executor's hold-out predictions run under split memory, as on a GPU, and agree with the fused executor's. */
+    /** Under ASP the epochs of the dense phase are no candidates: the hold-out saw weights the pruned model would not keep. */
+    @Test
+    void underAspOnlyEpochsAfterPruningCanBeTheBest() {
+        EveryEpoch every = new EveryEpoch();
+        EarlyStopping stopping = new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, 0, true);
+        TrainingPlan plan = TrainingPlan.builder().method(new Asp(0.5)).optimizer(new AdamW(1e-4)).learningRate(3e-2).epochs(12)
+                .warmupEpochs(1).batchSize(30).seed(11).build();
+        TrainingResult result = NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan, data(), List.of(every, stopping));
+        assertTrue(stopping.bestEpoch() > 6, "pruned at epoch 7 of 12; best " + stopping.bestEpoch());
+        assertArrayEquals(every.states.get(stopping.bestEpoch()), bytes(result.network()));
+        for (LayerWeights layer : result.network().snapshot().layers()) {
+            assertTrue(layer.validity().isValid());
+        }
+    }
+
+    @Test
+    void aRunIsResumedOnlyWithTheEarlyStoppingSettingsItWasStartedWith(@TempDir Path dir) throws IOException {
+        CheckpointPolicy policy = new CheckpointPolicy(dir, 1);
+        assertThrows(CheckpointResumeTest.Crash.class,
+                () -> run(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE, true), policy, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(new EarlyStopping(EarlyStopping.Monitor.VALIDATION_ACCURACY, PATIENCE, true), policy, -1));
+        assertTrue(e.getMessage().contains("monitor VALIDATION_LOSS, patience 3") && e.getMessage().contains("resume with the same settings"),
+                e.getMessage());
+    }
+
+    @Test
+    void anInstanceTrainsASecondRunFromNothing() {
+        EarlyStopping stopping = new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE, true);
+        TrainingResult first = NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan(Executor.AUTO, EPOCHS), data(), List.of(stopping));
+        int firstBest = stopping.bestEpoch();
+        TrainingResult second = NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan(Executor.AUTO, EPOCHS), data(), List.of(stopping));
+        assertEquals(firstBest, stopping.bestEpoch());
+        assertEquals(withoutTimes(first.history()), withoutTimes(second.history()));
+        assertArrayEquals(bytes(first.network()), bytes(second.network()));
+    }
+
     @Test
     void theValidationMeasuresAgreeBetweenExecutors() {
         assumeTrue(Nd4j.getEnvironment().isCPU(), "the fused executor runs on the CPU backend only");

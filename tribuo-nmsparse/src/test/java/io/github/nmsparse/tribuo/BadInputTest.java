@@ -112,6 +112,19 @@ class BadInputTest {
         assertEquals(z5.getOutput().getScore(), z9.getOutput().getScore(), 0.0, "the constant feature does not count");
     }
 
+    /** A feature NaN in some training examples only is refused, with the first of them named. */
+    @Test
+    void aFeatureNaNInSomeExamplesIsRefused() {
+        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("hand-made", new LabelFactory()), new LabelFactory());
+        for (int i = 0; i < 6; i++) {
+            data.add(new ArrayExample<>(new Label(i % 2 == 0 ? "a" : "b"), new String[] {"x", "z"}, new double[] {i % 2, 1}));
+        }
+        // Tribuo refuses NaN when an example is added; a transformation or a later change can still put one there.
+        data.getExample(4).set(new org.tribuo.Feature("z", Double.NaN));
+        data.getExample(5).set(new org.tribuo.Feature("z", Double.NaN));
+        assertMessage(IllegalArgumentException.class, () -> quick().build().train(data), "example 4", "feature 'z' is NaN", "finite");
+    }
+
     @Test
     void layersNarrowerThanMKeepNOfTheirFewInputs() {
         // 3 inputs under 1:8: one group of 3 inputs per row, keeping 1; a hidden width of 2 under 2:4: one group of 2,

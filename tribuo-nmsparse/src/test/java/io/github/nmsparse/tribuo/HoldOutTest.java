@@ -54,6 +54,17 @@ class HoldOutTest {
     }
 
     @Test
+    void strataOfOneRowGiveNoneAndTheOthersMakeUpTheTotalWhereTheyCan() {
+        // Five classes of one row and one of ten, 50%: 8 rows, all from the class of ten (which keeps one).
+        int[] strata = {0, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+        int[] validation = HoldOut.split(strata, 0.5, 3).validation();
+        assertEquals(8, validation.length);
+        assertTrue(Arrays.stream(validation).allMatch(r -> strata[r] == 5));
+        // Four classes of one row and one of two: 3 asked, only 1 can be given.
+        assertEquals(1, HoldOut.split(new int[] {0, 1, 2, 3, 4, 4}, 0.5, 3).validation().length);
+    }
+
+    @Test
     void aHoldOutThatLeavesNothingToTrainOnIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HoldOut.split(new int[] {0, 1}, 0.9, 1));
         assertTrue(e.getMessage().contains("leaves none to train on"), e.getMessage());

@@ -154,10 +154,10 @@ class ValidationTrainerTest {
 
     @Test
     void regressionCannotMonitorAccuracy() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> NMSparseTrainer.builder(new RegressorAdapter())
-                .hiddenSizes(8).epochs(3).validation(0.2, 2, EarlyStopping.Monitor.VALIDATION_ACCURACY).build()
-                .train(ShippedData.diabetes("train")));
-        assertTrue(e.getMessage().contains("monitor VALIDATION_LOSS"), e.getMessage());
+        PropertyException e = assertThrows(PropertyException.class, () -> NMSparseTrainer.builder(new RegressorAdapter())
+                .hiddenSizes(8).epochs(3).validation(0.2, 2, EarlyStopping.Monitor.VALIDATION_ACCURACY).build());
+        assertTrue(e.getMessage().contains("monitor VALIDATION_ACCURACY needs an output type with an accuracy")
+                && e.getMessage().contains("monitor VALIDATION_LOSS"), e.getMessage());
         NMSparseModel<?> model = NMSparseTrainer.builder(new RegressorAdapter()).hiddenSizes(8).epochs(3)
                 .validation(0.2, 2, EarlyStopping.Monitor.VALIDATION_LOSS).build().train(ShippedData.diabetes("train"));
         assertEquals(71, SparsityProvenance.length(model.getProvenance()).validationRows(), "20% of 354 rows, one stratum");
