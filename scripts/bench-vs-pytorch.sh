@@ -2,7 +2,8 @@
 # End-to-end training time of the shipped networks against PyTorch, side by side in one run, as one table: every
 # network x method, this project's seconds, PyTorch's, the ratio, and the BLAS each side ran on (with a 1024^3 matmul
 # timed in the same run). Arguments pick networks (mlp mlp-wide cnn resnet; all by default). PYTORCH_THREADS sets
-# PyTorch's threads (1 by default; this project runs at its defaults). Not part of CI: it installs Debian's
+# PyTorch's intra-op threads (1 by default; its GEMMs still run on OpenBLAS's own pool, 2 threads here, as this
+# project's do: see BENCHMARKS.md). Not part of CI: it installs Debian's
 # python3-torch (about 1 GB) when it is missing. The per-step and per-epoch benchmarks it used to run are still there:
 # TrainingStepBenchmark, CnnEpochBenchmark and scripts/pytorch_peer.py, pytorch_cnn_peer.py, pytorch_resnet_peer.py.
 set -euo pipefail
