@@ -37,17 +37,8 @@ def train_seconds(build, sparse, x, y, epochs, batch, lr, weight_decay, weights_
     start = time.perf_counter()
     torch.manual_seed(1)
     model = build(sparse)
-    if weights_only:
-        decayed = [p for name, p in model.named_parameters() if name.endswith("weight") and p.dim() > 1]
-        others = [p for name, p in model.named_parameters() if not (name.endswith("weight") and p.dim() > 1)]
-        groups = [{"params": decayed, "weight_decay": weight_decay}, {"params": others, "weight_decay": 0.0}]
-    else:
-        groups = [{"params": list(model.parameters()), "weight_decay": weight_decay}]
-    optimizer = torch.optim.AdamW(groups, lr=lr)
-    steps_per_epoch = math.ceil(x.shape[0] / batch)
-    warmup, total = steps_per_epoch, steps_per_epoch * epochs
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: (s + 1) / warmup if s < warmup
-                                                 else 0.5 * (1 + math.cos(math.pi * min(1.0, (s - warmup) / (total - warmup)))))
+    optimizer, schedule = pytorch_peer.adamw_warmup_cosine(model, lr, weight_decay, weights_only, math.ceil(x.shape[0] / batch),
+                                                           epochs)
     loss_fn = torch.nn.CrossEntropyLoss()
     model.train()
     loss = None
@@ -70,16 +61,7 @@ def main():
     # Debian's torch reports BLAS_INFO=generic: it calls whichever libblas.so.3 the alternatives system points to.
     info = re.findall(r"(BLAS_INFO=[^,]*|LAPACK_INFO=[^,]*|USE_MKLDNN=[^,]*)", torch.__config__.show())
     blas = ", ".join(info) + ", libblas.so.3 -> " + os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
-    a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
-    for _ in range(3):
-        a @ b
-    times = []
-    for _ in range(10):
-        start = time.perf_counter()
-        a @ b
-        times.append(time.perf_counter() - start)
-    times.sort()
-    print(f"BLAS PyTorch: torch {torch.__version__}, {threads} thread(s), {blas}; 1024^3 matmul {(times[4] + times[5]) / 2 * 1e3:.2f} ms")
+    print(f"BLAS PyTorch: torch {torch.__version__}, {threads} thread(s), {blas}; 1024^3 matmul {pytorch_peer.matmul_ms():.2f} ms")
     sys.stdout.flush()
     for name in names:
         build, shape, epochs, batch, lr, weight_decay, weights_only = NETWORKS[name]

@@ -7,6 +7,7 @@ forward with W * mask, pass the gradient straight through, and add lambda_w * (1
 Run with Debian's python3 (python3-torch 1.13): /usr/bin/python3 scripts/pytorch_peer.py
 """
 import gzip
+import math
 import statistics
 import sys
 import time
@@ -84,6 +85,36 @@ def time_steps(widths, pattern, x, y, warmup=60, steps=300):
         if step >= warmup:
             times.append(time.perf_counter() - start)
     return statistics.median(times) * 1e3
+
+
+def adamw_warmup_cosine(model, lr, weight_decay, weights_only, steps_per_epoch, epochs):
+    """AdamW (decay on every parameter, or on the weight matrices only) and the trainer's schedule: one epoch of linear
+    warm-up, then a cosine to 0, stepped once per training step. Returns the optimizer and the schedule."""
+    if weights_only:
+        decayed = [p for name, p in model.named_parameters() if name.endswith("weight") and p.dim() > 1]
+        others = [p for name, p in model.named_parameters() if not (name.endswith("weight") and p.dim() > 1)]
+        groups = [{"params": decayed, "weight_decay": weight_decay}, {"params": others, "weight_decay": 0.0}]
+    else:
+        groups = [{"params": list(model.parameters()), "weight_decay": weight_decay}]
+    optimizer = torch.optim.AdamW(groups, lr=lr)
+    warmup, total = steps_per_epoch, steps_per_epoch * epochs
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: (s + 1) / warmup if s < warmup
+                                                 else 0.5 * (1 + math.cos(math.pi * min(1.0, (s - warmup) / (total - warmup)))))
+    return optimizer, schedule
+
+
+def matmul_ms():
+    """The median of 10 1024^3 float matmuls, after 3 of warm-up, in ms: the BLAS's speed in this run."""
+    a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+    for _ in range(3):
+        a @ b
+    times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return (times[4] + times[5]) / 2 * 1e3
 
 
 def mnist(shape, split="train"):

@@ -18,7 +18,7 @@ import time
 
 import torch
 
-from pytorch_peer import mnist, SparseSTE
+from pytorch_peer import adamw_warmup_cosine, matmul_ms, mnist, SparseSTE
 
 
 class Conv(torch.nn.Conv2d):
@@ -58,13 +58,7 @@ def network(sparse):
 def train(sparse, x, y, x_test, y_test, epochs=8, batch=32, lr=5e-3, weight_decay=1e-1):
     torch.manual_seed(1)
     model = network(sparse)
-    decayed = [p for name, p in model.named_parameters() if name.endswith("weight") and p.dim() > 1]
-    others = [p for name, p in model.named_parameters() if not (name.endswith("weight") and p.dim() > 1)]
-    optimizer = torch.optim.AdamW([{"params": decayed, "weight_decay": weight_decay}, {"params": others, "weight_decay": 0.0}], lr=lr)
-    steps_per_epoch = math.ceil(x.shape[0] / batch)
-    warmup, total = steps_per_epoch, steps_per_epoch * epochs
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: (s + 1) / warmup if s < warmup
-                                                 else 0.5 * (1 + math.cos(math.pi * min(1.0, (s - warmup) / (total - warmup)))))
+    optimizer, schedule = adamw_warmup_cosine(model, lr, weight_decay, True, math.ceil(x.shape[0] / batch), epochs)
     loss_fn = torch.nn.CrossEntropyLoss()
     times = []
     for epoch in range(epochs):
@@ -90,13 +84,8 @@ def main():
     torch.set_num_threads(threads)
     print(f"torch {torch.__version__}, {threads} thread(s)")
     print("\n".join(line for line in torch.__config__.show().splitlines() if "BLAS" in line or "LAPACK" in line))
-    a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
-    a @ b
-    start = time.perf_counter()
-    for _ in range(10):
-        a @ b
-    print(f"1024^3 matmul: {(time.perf_counter() - start) / 10 * 1e3:.2f} ms "
-          f"({2 * 1024 ** 3 / ((time.perf_counter() - start) / 10) / 1e9:.1f} GFLOP/s)")
+    ms = matmul_ms()
+    print(f"1024^3 matmul: {ms:.2f} ms ({2 * 1024 ** 3 / (ms / 1e3) / 1e9:.1f} GFLOP/s)")
     x, y = mnist((1, 28, 28))
     x_test, y_test = mnist((1, 28, 28), "test")
     print("| method | seconds per epoch (median of 7, after 1) | all epochs | test accuracy after 8 epochs |")

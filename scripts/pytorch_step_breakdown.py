@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """PyTorch peer of StepBreakdown: where one training step's time goes, phase by phase, for the networks of
 pytorch_end_to_end.py: the batch gathered (data), forward (for SR-STE the per-step mask is part of it, as in the paper's
-code), loss, backward, and the optimizer (zero_grad and AdamW's step). Median of 200 steps after 50 of warm-up, in ms.
+code), loss, backward, and the optimizer (AdamW's step, the schedule's and zero_grad), with each network's optimizer settings. Median of 200 steps after 50 of warm-up, in ms.
 Run with Debian's python3: /usr/bin/python3 scripts/pytorch_step_breakdown.py [threads] [network ...]
 """
+import math
 import statistics
 import sys
 import time
@@ -16,10 +17,10 @@ import pytorch_peer
 PHASES = ("data", "forward", "loss", "backward", "optimizer")
 
 
-def breakdown(build, sparse, x, y, batch, lr, weight_decay, warmup=50, steps=200):
+def breakdown(build, sparse, x, y, epochs, batch, lr, weight_decay, weights_only, warmup=50, steps=200):
     torch.manual_seed(1)
     model = build(sparse)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    optimizer, schedule = pytorch_peer.adamw_warmup_cosine(model, lr, weight_decay, weights_only, math.ceil(x.shape[0] / batch), epochs)
     loss_fn = torch.nn.CrossEntropyLoss()
     model.train()
     times = [[] for _ in range(len(PHASES) + 1)]
@@ -37,6 +38,7 @@ def breakdown(build, sparse, x, y, batch, lr, weight_decay, warmup=50, steps=200
         loss.backward()
         clock.append(time.perf_counter())
         optimizer.step()
+        schedule.step()
         optimizer.zero_grad(set_to_none=True)
         clock.append(time.perf_counter())
         if step >= warmup:
@@ -54,10 +56,10 @@ def main():
     print("| network | method | " + " | ".join(PHASES) + " | step (ms, median of 200) |")
     print("|---|---|" + "---|" * (len(PHASES) + 1))
     for name in names:
-        build, shape, _, batch, lr, weight_decay, _ = pytorch_end_to_end.NETWORKS[name]
+        build, shape, epochs, batch, lr, weight_decay, weights_only = pytorch_end_to_end.NETWORKS[name]
         x, y = pytorch_peer.mnist(shape)
         for method, sparse in (("DENSE", False), ("SR_STE 2:4", True)):
-            medians = breakdown(build, sparse, x, y, batch, lr, weight_decay)
+            medians = breakdown(build, sparse, x, y, epochs, batch, lr, weight_decay, weights_only)
             print(f"| {name} | {method} | " + " | ".join(f"{m:.3f}" for m in medians) + " |")
             sys.stdout.flush()
 

@@ -119,7 +119,8 @@ public final class EarlyStopping implements TrainingListener, TrainingState {
         return stoppedAfter;
     }
 
-    private static byte[] copy(Network network) {
+    /** @return the network's state (weights, masks, masked weights, statistics) as bytes, as a checkpoint writes it */
+    static byte[] copy(Network network) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             StateOutput out = new StateOutput(bytes);

@@ -69,7 +69,6 @@ final class FeatureEncoder {
         double[] sum = new double[width];
         double[] sumSquares = new double[width];
         double[] maxAbs = new double[width];
-        int[] seen = new int[width];
         int[] firstNaN = new int[width];
         int[] nans = new int[width];
         int index = 0;
@@ -77,7 +76,6 @@ final class FeatureEncoder {
             for (Feature feature : example) {
                 int id = featureMap.getID(feature.getName());
                 if (id >= 0) {
-                    seen[id]++;
                     double value = feature.getValue();
                     if (Double.isNaN(value)) {
                         firstNaN[id] = nans[id]++ == 0 ? index : firstNaN[id];

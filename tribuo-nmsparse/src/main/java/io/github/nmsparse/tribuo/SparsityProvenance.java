@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ObjIntConsumer;
+import java.util.function.ToIntFunction;
 
 /**
  * The run facts this plugin adds to a model's provenance, and how to read them back. Deterministic facts (the
@@ -73,13 +74,16 @@ public final class SparsityProvenance {
         }
 
         static Length of(Map<String, Integer> facts) {
-            for (String name : List.of("trainingRows", "validationRows", "batchSize", "epochs", "epochsTrained", "stoppedAfter", "bestEpoch")) {
-                if (!facts.containsKey(name)) {
+            ToIntFunction<String> fact = name -> {
+                Integer value = facts.get(name);
+                if (value == null) {
                     throw new IllegalArgumentException("'" + LENGTH + "' in the provenance lacks '" + name + "'");
                 }
-            }
-            return new Length(facts.get("trainingRows"), facts.get("validationRows"), facts.get("batchSize"), facts.get("epochs"),
-                    facts.get("epochsTrained"), facts.get("stoppedAfter"), facts.get("bestEpoch"));
+                return value;
+            };
+            return new Length(fact.applyAsInt("trainingRows"), fact.applyAsInt("validationRows"), fact.applyAsInt("batchSize"),
+                    fact.applyAsInt("epochs"), fact.applyAsInt("epochsTrained"), fact.applyAsInt("stoppedAfter"),
+                    fact.applyAsInt("bestEpoch"));
         }
     }
 

@@ -5,17 +5,12 @@ import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.network.Architecture;
 import io.github.nmsparse.engine.network.HostMemory;
 import io.github.nmsparse.engine.network.LayerWeights;
-import io.github.nmsparse.engine.network.Network;
 import io.github.nmsparse.engine.optimizer.AdamW;
-import io.github.nmsparse.engine.state.NamedState;
-import io.github.nmsparse.engine.state.StateOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,21 +52,7 @@ class EarlyStoppingTest {
 
         @Override
         public void onEpochEnd(TrainingRun run) {
-            states.put(run.epochsDone(), bytes(run.network()));
-        }
-    }
-
-    static byte[] bytes(Network network) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            StateOutput stateOut = new StateOutput(out);
-            for (NamedState state : network.states()) {
-                state.state().save(stateOut);
-            }
-            stateOut.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            states.put(run.epochsDone(), EarlyStopping.copy(run.network()));
         }
     }
 
@@ -103,7 +84,7 @@ class EarlyStoppingTest {
                 }
             }
             assertFalse(stopping.bestEpoch() == history.size(), what + ": the best epoch is not the last, so restoring matters");
-            assertArrayEquals(every.states.get(stopping.bestEpoch()), bytes(result.network()), what + ": the best epoch's weights and masks");
+            assertArrayEquals(every.states.get(stopping.bestEpoch()), EarlyStopping.copy(result.network()), what + ": the best epoch's weights and masks");
             for (LayerWeights layer : result.network().snapshot().layers()) {
                 assertTrue(layer.validity().isValid(), what + ": the restored " + layer + " is N:M-valid");
             }
@@ -115,7 +96,7 @@ class EarlyStoppingTest {
         EveryEpoch every = new EveryEpoch();
         EarlyStopping stopping = new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, PATIENCE, false);
         TrainingResult result = NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan(Executor.AUTO, EPOCHS), data(), List.of(every, stopping));
-        assertArrayEquals(every.states.get(result.history().size()), bytes(result.network()));
+        assertArrayEquals(every.states.get(result.history().size()), EarlyStopping.copy(result.network()));
     }
 
     @Test
@@ -126,7 +107,7 @@ class EarlyStoppingTest {
         assertEquals(12, result.history().size());
         assertEquals(0, stopping.stoppedAfter());
         assertTrue(stopping.bestEpoch() < 12, "the best epoch is not the last, so restoring matters: " + stopping.bestEpoch());
-        assertArrayEquals(every.states.get(stopping.bestEpoch()), bytes(result.network()));
+        assertArrayEquals(every.states.get(stopping.bestEpoch()), EarlyStopping.copy(result.network()));
     }
 
     /** The ops executor's hold-out predictions run under split memory, as on a GPU, and agree with the fused executor's. */
@@ -139,7 +120,7 @@ class EarlyStoppingTest {
                 .warmupEpochs(1).batchSize(30).seed(11).build();
         TrainingResult result = NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan, data(), List.of(every, stopping));
         assertTrue(stopping.bestEpoch() > 6, "pruned at epoch 7 of 12; best " + stopping.bestEpoch());
-        assertArrayEquals(every.states.get(stopping.bestEpoch()), bytes(result.network()));
+        assertArrayEquals(every.states.get(stopping.bestEpoch()), EarlyStopping.copy(result.network()));
         for (LayerWeights layer : result.network().snapshot().layers()) {
             assertTrue(layer.validity().isValid());
         }
@@ -164,7 +145,7 @@ class EarlyStoppingTest {
         TrainingResult second = NetworkTrainer.train(MLP, new SoftmaxCrossEntropy(), plan(Executor.AUTO, EPOCHS), data(), List.of(stopping));
         assertEquals(firstBest, stopping.bestEpoch());
         assertEquals(withoutTimes(first.history()), withoutTimes(second.history()));
-        assertArrayEquals(bytes(first.network()), bytes(second.network()));
+        assertArrayEquals(EarlyStopping.copy(first.network()), EarlyStopping.copy(second.network()));
     }
 
     @Test
@@ -217,7 +198,7 @@ class EarlyStoppingTest {
             TrainingResult result = run(resumed, policy, -1);
             String what = crashAfter > 0 ? "crashed after epoch " + crashAfter : "started again after its stop";
             assertEquals(withoutTimes(uninterrupted.history()), withoutTimes(result.history()), what + ": history, validation included");
-            assertArrayEquals(bytes(uninterrupted.network()), bytes(result.network()), what + ": the restored best epoch");
+            assertArrayEquals(EarlyStopping.copy(uninterrupted.network()), EarlyStopping.copy(result.network()), what + ": the restored best epoch");
             assertEquals(reference.bestEpoch(), resumed.bestEpoch(), what);
             assertEquals(stop, resumed.stoppedAfter(), what);
         }
