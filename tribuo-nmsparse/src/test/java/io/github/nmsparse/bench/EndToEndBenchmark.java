@@ -69,8 +69,8 @@ public final class EndToEndBenchmark {
      */
     public static void main(String[] args) throws Exception {
         Nd4jRuntime.BackendInfo backend = Nd4jRuntime.configureThisThread();
-        System.out.printf(Locale.ROOT, "BLAS this project: ND4J %s %s, %s, BLAS threads %d, OpenMP threads %d; 1024^3 matmul %.2f ms%n",
-                backend.backend(), backend.version(), backend.blasVendor(), backend.blasThreads(), backend.ompThreads(), matmulMillis());
+        System.out.printf(Locale.ROOT, "BLAS this project: ND4J %s %s %s, %s, BLAS threads %d, OpenMP threads %d; 1024^3 matmul %.2f ms%n",
+                backend.backend(), backend.version(), backend.nativeBuild(), backend.blasVendor(), backend.blasThreads(), backend.ompThreads(), matmulMillis());
         TrainingData data = MnistData.train();
         for (Network network : NETWORKS) {
             if (args.length > 0 && !List.of(args).contains(network.name())) {

@@ -124,14 +124,18 @@ class SerializationTest {
         Model<Label> golden = (Model<Label>) Model.deserialize(proto);
         List<String> expected = Files.readAllLines(dir.resolve(name + ".predictions"));
         List<Prediction<Label>> predictions = golden.predict(ShippedData.digits("test"));
-        assertEquals(expected, name.contains("mlp") ? GoldenModelWriter.describe(predictions) : GoldenModelWriter.describeExactly(predictions));
+        if (name.contains("mlp")) {
+            assertEquals(expected, GoldenModelWriter.describe(predictions));
+        } else {
+            assertPredictsAsWritten(expected, GoldenModelWriter.describeExactly(predictions));
+        }
         for (var layer : ((NMSparseModel<?>) golden).snapshot().layers()) {
             assertTrue(layer.validity().isValid(), name + " " + layer);
         }
     }
 
     @Test
-    void theConvolutionalGoldenModelOfVersion0StillLoadsAndPredictsBitForBit() throws Exception {
+    void theConvolutionalGoldenModelOfVersion0StillLoadsAndPredictsAsItDid() throws Exception {
         Path dir = Path.of("tribuo-nmsparse/src/test/resources/golden");
         Model<?> golden = Model.deserializeFromFile(dir.resolve("digits-cnn-2x8x4-v0.model"));
         List<String> expected = Files.readAllLines(dir.resolve("digits-cnn-2x8x4-v0.predictions"));
@@ -141,15 +145,27 @@ class SerializationTest {
                 golden.getProvenance().getTrainerProvenance().getConfiguredParameters().get("method"), "a method that was an enum, read as its name");
         @SuppressWarnings("unchecked")
         List<Prediction<Label>> predictions = ((Model<Label>) golden).predict(ShippedData.digits("test"));
-        assertEquals(expected, GoldenModelWriter.describeExactly(predictions));
+        assertPredictsAsWritten(expected, GoldenModelWriter.describeExactly(predictions));
         // One example alone runs GEMMs of another shape, which may round differently in the last bit.
         @SuppressWarnings("unchecked")
         Prediction<Label> first = ((Model<Label>) golden).predict(ShippedData.digits("test").getExample(0));
-        String[] alone = GoldenModelWriter.describeExactly(List.of(first)).get(0).split(" ");
-        String[] inBatch = expected.get(0).split(" ");
-        assertEquals(inBatch[0], alone[0], "the predicted label");
-        for (int i = 1; i < inBatch.length; i++) {
-            assertEquals(Float.parseFloat(inBatch[i]), Float.parseFloat(alone[i]), 1e-6f, "score " + i);
+        assertPredictsAsWritten(expected.subList(0, 1), GoldenModelWriter.describeExactly(List.of(first)));
+    }
+
+    /**
+     * The same labels, and every score within 1e-6 of the one written: a convolution's sums run in another order on
+     * ND4J's oneDNN build than on the im2col path that wrote the golden files (3e-8 apart at most, measured).
+     */
+    private static void assertPredictsAsWritten(List<String> expected, List<String> actual) {
+        assertEquals(expected.size(), actual.size(), "predictions");
+        for (int row = 0; row < expected.size(); row++) {
+            String[] written = expected.get(row).split(" ");
+            String[] now = actual.get(row).split(" ");
+            assertEquals(written[0], now[0], "the predicted label of example " + row);
+            assertEquals(written.length, now.length, "scores of example " + row);
+            for (int i = 1; i < written.length; i++) {
+                assertEquals(Float.parseFloat(written[i]), Float.parseFloat(now[i]), 1e-6f, "example " + row + ", score " + i);
+            }
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * {@code conv CxK[sS][pP]}: a square convolution to C channels with a KxK kernel, stride S (default 1) and zero
  * padding P (default 0), plus a bias per channel; N:M-sparse under a masking method unless followed by {@code dense}.
- * It runs as one GEMM over image patches (im2col, on ND4J). Its weights are laid out {@code [out][kh][kw][in]}, so
+ * It runs as ND4J's convolution ops on ND4J's oneDNN build ({@link ConvolutionOps}), and elsewhere as one GEMM over
+ * image patches (im2col, on ND4J). Its weights are laid out {@code [out][kh][kw][in]}, so
  * each output channel's row runs over kernel positions and, fastest, input channels: N:M groups of M consecutive
  * weights lie along the input channels (SPEC section 1), and a layer with fewer input channels than M (the first)
  * has groups that run on across kernel positions. Images are channels-last ({@code [batch][h][w][c]}).
@@ -134,14 +135,28 @@ final class ConvBlock extends Block {
         return spec.kernel() * spec.kernel() * input.channels();
     }
 
-    /** The batch's patches and output, and for training the gradients of both. */
+    /**
+     * The batch's output and, for training, its input gradient; on the im2col path also the patches and their
+     * gradients, and on the ops path the input the backward pass needs.
+     */
     private final class Buffers extends BlockBuffers {
-        final Tensor patches;
+        final ConvolutionOps ops;
+        private Tensor patches;
         Tensor patchGradient;
+        Tensor x;
 
         Buffers(int rows) {
             super(rows, output);
-            this.patches = new Tensor(rows * output.positions(), Shape.vector(patchSize()));
+            this.ops = Nd4jRuntime.oneDnn() ? new ConvolutionOps(spec, input, output) : null;
+            // The ops path makes patches only when a backward pass wants no input gradient: see backward.
+            this.patches = ops == null ? patches(rows) : null;
+        }
+
+        Tensor patches(int rows) {
+            if (patches == null) {
+                patches = new Tensor(rows * output.positions(), Shape.vector(patchSize()));
+            }
+            return patches;
         }
     }
 
@@ -153,6 +168,12 @@ final class ConvBlock extends Block {
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
         Buffers b = (Buffers) buffers;
+        if (b.ops != null) {
+            b.x = x;
+            b.ops.forward(x.readArray(), layer.forwardWeights(), b.y.writeArray());
+            layer.addBias(b.y.updateHeap(), x.rows * output.positions());
+            return b.y;
+        }
         im2col(x.readHeap(), x.rows, b.patches.writeHeap());
         int channels = spec.channels();
         Nd4j.gemm(b.patches.readArray(), layer.forwardWeights(), b.y.writeArray(channels), false, true, 1.0, 0.0);
@@ -163,9 +184,19 @@ final class ConvBlock extends Block {
     @Override
     Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
         Buffers b = (Buffers) buffers;
-        int channels = spec.channels();
-        Nd4j.gemm(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
         layer.setBiasGradient(dy.readHeap(), dy.rows * output.positions());
+        int channels = spec.channels();
+        if (b.ops != null) {
+            if (inputGradient) {
+                Tensor dInput = b.inputGradient(dy.rows, input);
+                b.ops.backward(b.x.readArray(), layer.forwardWeights(), dy.readArray(), layer.weightGradient(), dInput.writeArray());
+                return dInput;
+            }
+            // conv2d_bp always computes the input gradient too, which cost a first layer (one input channel) 3x the
+            // weight gradient's time: its weight gradient is one GEMM over its patches here instead.
+            im2col(b.x.readHeap(), dy.rows, b.patches(dy.rows).writeHeap());
+        }
+        Nd4j.gemm(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
         if (!inputGradient) {
             return null;
         }
@@ -260,7 +291,7 @@ final class ConvBlock extends Block {
 
     @Override
     long floatsPerRow() {
-        return 2L * output.size() + 2L * output.positions() * patchSize();
+        return 2L * output.size() + (Nd4jRuntime.oneDnn() ? 0 : 2L * output.positions() * patchSize());
     }
 
     @Override
@@ -281,7 +312,8 @@ final class ConvBlock extends Block {
     }
 
     /**
-     * The same convolution on the ops executor, as the fused executor computes it (to within rounding: the patch
+     * The same convolution on the ops executor, as the fused executor computes it: with {@link ConvolutionOps} on
+     * ND4J's oneDNN build, and elsewhere as follows (to within rounding: the patch
      * gradients are summed back by kernel position, not by output position): the patches of the zero-padded
      * channels-last images, one GEMM with the {@code [out][kh][kw][in]} weights, the bias, and for the input gradient
      * the patch gradients summed back into the image. Patches are gathered and summed back one kernel position at a
@@ -373,13 +405,29 @@ final class ConvBlock extends Block {
             return columns;
         }
 
+        /** The ops path's buffers: the output, the input gradient and the input the backward pass needs. */
+        private final class OpsBuffers extends DeviceBlock.Buffers {
+            final ConvolutionOps ops = new ConvolutionOps(spec, input, output);
+            INDArray x;
+
+            OpsBuffers(int rows) {
+                super(rows, output);
+            }
+        }
+
         @Override
         Object buffers(int rows, boolean training) {
-            return new Buffers(rows);
+            return Nd4jRuntime.oneDnn() ? new OpsBuffers(rows) : new Buffers(rows);
         }
 
         @Override
         INDArray forward(INDArray x, Object buffers, boolean training) {
+            if (buffers instanceof OpsBuffers b) {
+                b.x = x;
+                b.ops.forward(x, layer.forwardWeights(), b.y);
+                layer.addBias(positions(b.y, output));
+                return b.y;
+            }
             Buffers b = (Buffers) buffers;
             b.interior.assign(images(x, input));
             for (int i = 0; i < b.imageWindows.length; i++) {
@@ -392,6 +440,12 @@ final class ConvBlock extends Block {
 
         @Override
         INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
+            if (buffers instanceof OpsBuffers b) {
+                layer.setBiasGradient(positions(dy, output));
+                INDArray dx = inputGradient ? b.inputGradient((int) dy.rows(), input) : null;
+                b.ops.backward(b.x, layer.forwardWeights(), dy, layer.weightGradient(), dx);
+                return dx;
+            }
             Buffers b = (Buffers) buffers;
             INDArray delta = positions(dy, output);
             Nd4j.gemm(delta, b.patches, layer.weightGradient(), true, false, 1.0, 0.0);

@@ -51,13 +51,17 @@ final class MaxPoolBlock extends Block {
         this.window = window;
     }
 
-    /** The batch's output, where each output came from, and dLoss/d(input). */
+    /**
+     * The batch's output, its input, dLoss/d(input), and on the Java path where each output came from. On ND4J's
+     * oneDNN build the pooling runs as ND4J's ops, next to the convolutions' ops and on the same side of the tensors.
+     */
     private static final class Buffers extends BlockBuffers {
         final int[] argMax;
+        Tensor x;
 
         Buffers(int rows, Shape output) {
             super(rows, output);
-            this.argMax = new int[rows * output.size()];
+            this.argMax = Nd4jRuntime.oneDnn() ? null : new int[rows * output.size()];
         }
     }
 
@@ -69,28 +73,40 @@ final class MaxPoolBlock extends Block {
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
         Buffers b = (Buffers) buffers;
+        b.x = x;
+        if (b.argMax == null) {
+            Pooling.forward("maxpool2d", window, x.readArray(), b.y.writeArray(), input, output);
+            return b.y;
+        }
         float[] a = x.readHeap();
         float[] pooled = b.y.writeHeap();
         int p = window;
         int channels = input.channels();
-        int inWidth = input.width();
+        int rowStride = input.width() * channels;
+        int[] argMax = b.argMax;
+        // Window position by window position over a run of channels, with selects rather than branches: which input
+        // is largest is a coin toss on real activations, and a mispredicted branch per comparison cost twice the time.
         int i = 0;
         for (int n = 0; n < x.rows; n++) {
             int image = n * input.size();
             for (int ph = 0; ph < output.height(); ph++) {
-                for (int pw = 0; pw < output.width(); pw++) {
-                    for (int c = 0; c < channels; c++, i++) {
-                        int best = image + ((ph * p) * inWidth + pw * p) * channels + c;
-                        for (int dh = 0; dh < p; dh++) {
-                            for (int dw = 0; dw < p; dw++) {
-                                int at = image + ((ph * p + dh) * inWidth + pw * p + dw) * channels + c;
-                                if (a[at] > a[best]) {
-                                    best = at;
-                                }
+                for (int pw = 0; pw < output.width(); pw++, i += channels) {
+                    int corner = image + ph * p * rowStride + pw * p * channels;
+                    for (int c = 0; c < channels; c++) {
+                        pooled[i + c] = a[corner + c];
+                        argMax[i + c] = corner + c;
+                    }
+                    for (int dh = 0; dh < p; dh++) {
+                        for (int dw = dh == 0 ? 1 : 0; dw < p; dw++) {
+                            int from = corner + dh * rowStride + dw * channels;
+                            for (int c = 0; c < channels; c++) {
+                                float v = a[from + c];
+                                float best = pooled[i + c];
+                                boolean larger = v > best;
+                                pooled[i + c] = larger ? v : best;
+                                argMax[i + c] = larger ? from + c : argMax[i + c];
                             }
                         }
-                        pooled[i] = a[best];
-                        b.argMax[i] = best;
                     }
                 }
             }
@@ -105,6 +121,10 @@ final class MaxPoolBlock extends Block {
         }
         Buffers b = (Buffers) buffers;
         Tensor dInput = b.inputGradient(dy.rows, input);
+        if (b.argMax == null) {
+            Pooling.backward("maxpool2d", window, b.x.readArray(), dy.readArray(), dInput.writeArray(), input, output);
+            return dInput;
+        }
         float[] dx = dInput.writeHeap();
         Arrays.fill(dx, 0f);
         float[] gradient = dy.readHeap();
@@ -149,8 +169,6 @@ final class MaxPoolBlock extends Block {
          * @return the pooling on the ops executor: windows {@code window} apart, no padding, channels last
          */
         static DeviceBlock onDevice(String op, int window, Shape input, Shape output) {
-            // kernel, stride, no padding, dilation 1, explicit padding, average over the window only, channels last
-            int[] arguments = {window, window, window, window, 0, 0, 1, 1, 0, 0, 1};
             return new DeviceBlock(input, output) {
                 @Override
                 Object buffers(int rows, boolean training) {
@@ -161,8 +179,7 @@ final class MaxPoolBlock extends Block {
                 INDArray forward(INDArray x, Object buffers, boolean training) {
                     DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
                     b.x = x;
-                    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(images(x, input)).addOutputs(images(b.y, output))
-                            .addIntegerArguments(arguments).build());
+                    Pooling.forward(op, window, x, b.y, input, output);
                     return b.y;
                 }
 
@@ -173,11 +190,27 @@ final class MaxPoolBlock extends Block {
                     }
                     DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
                     INDArray dx = b.inputGradient((int) dy.rows(), input);
-                    Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(images(b.x, input), images(dy, output))
-                            .addOutputs(images(dx, input)).addIntegerArguments(arguments).build());
+                    Pooling.backward(op, window, b.x, dy, dx, input, output);
                     return dx;
                 }
             };
+        }
+
+        /** Runs ND4J's pooling op {@code op} (maxpool2d, avgpool2d) on {@code rows x shape size} arrays. */
+        static void forward(String op, int window, INDArray x, INDArray y, Shape input, Shape output) {
+            Nd4jRuntime.onOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder(op).addInputs(DeviceBlock.images(x, input))
+                    .addOutputs(DeviceBlock.images(y, output)).addIntegerArguments(arguments(window)).build()));
+        }
+
+        /** Runs the backward op of {@link #forward}: dLoss/d(input) into {@code dx}. */
+        static void backward(String op, int window, INDArray x, INDArray dy, INDArray dx, Shape input, Shape output) {
+            Nd4jRuntime.onOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(DeviceBlock.images(x, input),
+                    DeviceBlock.images(dy, output)).addOutputs(DeviceBlock.images(dx, input)).addIntegerArguments(arguments(window)).build()));
+        }
+
+        private static int[] arguments(int window) {
+            // kernel, stride, no padding, dilation 1, explicit padding, average over the window only, channels last
+            return new int[] {window, window, window, window, 0, 0, 1, 1, 0, 0, 1};
         }
 
         static Map<String, Object> onnxAttributes(int window) {

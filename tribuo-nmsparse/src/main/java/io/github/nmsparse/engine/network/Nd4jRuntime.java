@@ -1,23 +1,121 @@
 package io.github.nmsparse.engine.network;
 
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
- * Thread settings that make ND4J fast on few cores without environment variables. By default libnd4j's OpenMP
- * pool and OpenBLAS's threads compete for the cores and a mixed training step runs 2-3x slower; here element-wise
- * work stays on the calling thread and OpenBLAS alone uses several threads for the GEMMs.
+ * Which native build of ND4J loads, and thread settings that make it fast on few cores without environment
+ * variables.
+ *
+ * <p><b>Build.</b> Before ND4J loads, this class asks JavaCPP for ND4J's oneDNN build when its jar is on the class
+ * path (the pom adds it on Linux x86_64), unless the system property {@value #PLATFORM_EXTENSION} already names one:
+ * its convolutions run on oneDNN, 2-3x faster than im2col and GEMM here (BENCHMARKS.md). oneDNN picks its AVX2 or
+ * AVX-512 kernels at run time, so the one build serves every x86_64 CPU; where the jar is missing JavaCPP loads the
+ * generic build and convolutions keep the im2col path. The engine's entry points (building or restoring a network)
+ * touch this class first; a program that loads ND4J earlier keeps the build it loaded.
+ *
+ * <p><b>Threads.</b> By default libnd4j's OpenMP pool and OpenBLAS's threads compete for the cores and a mixed
+ * training step runs 2-3x slower; here element-wise work stays on the calling thread and OpenBLAS alone uses several
+ * threads for the GEMMs. oneDNN's convolutions take as many OpenMP threads as OpenBLAS has, for the op's duration
+ * ({@link #onOneDnn}).
  */
 public final class Nd4jRuntime {
 
+    /** The JavaCPP system property that picks a variant of a native build by its classifier's suffix. */
+    static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+    /** The suffix of ND4J's oneDNN build. */
+    static final String ONEDNN = "-onednn";
     private static final int BLAS_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    private static final Object ONEDNN_LOCK = new Object();
     private static BackendInfo info;
+    /** Null until asked once ND4J has loaded. */
+    private static Boolean buildHasOneDnn;
+    private static boolean oneDnnOff;
+
+    static {
+        String chosen = chooseBuild(System.getProperty(PLATFORM_EXTENSION), Loader.getPlatform(),
+                Nd4jRuntime.class.getClassLoader());
+        if (chosen != null) {
+            System.setProperty(PLATFORM_EXTENSION, chosen);
+        }
+    }
 
     private Nd4jRuntime() {
+    }
+
+    /**
+     * @param asked    the platform extension already set, or null
+     * @param platform JavaCPP's platform, e.g. linux-x86_64
+     * @param loader   where to look for the oneDNN build's library
+     * @return the platform extension to set, or null to leave the setting as it is
+     */
+    static String chooseBuild(String asked, String platform, ClassLoader loader) {
+        if (asked != null) {
+            return null;
+        }
+        String library = "org/nd4j/linalg/cpu/nativecpu/bindings/" + platform + ONEDNN + "/" + System.mapLibraryName("jnind4jcpu");
+        return loader.getResource(library) == null ? null : ONEDNN;
+    }
+
+    /**
+     * @return whether the engine runs convolutions and pooling as ND4J's ops on oneDNN: the loaded build has it (and
+     *         a test has not turned it off)
+     */
+    public static synchronized boolean oneDnn() {
+        return !oneDnnOff && buildHasOneDnn();
+    }
+
+    private static synchronized boolean buildHasOneDnn() {
+        if (buildHasOneDnn == null) {
+            buildHasOneDnn = Nd4j.getEnvironment().isCPU() && NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
+            if (buildHasOneDnn) {
+                // oneDNN would also take over ND4J's matmul, on the engine's one OpenMP thread: 1.5-2x slower than
+                // OpenBLAS here, and rounding otherwise. So ND4J's helpers are off but for the ops that want them
+                // (onOneDnn), and every other op runs as on the generic build, bit for bit.
+                Nd4j.getEnvironment().allowHelpers(false);
+            }
+        }
+        return buildHasOneDnn;
+    }
+
+    /**
+     * Turns the engine's use of oneDNN's ops off or back on, for blocks built from now on: test support, to compare
+     * the two paths in one process.
+     *
+     * @param use whether to use them where the build has them
+     */
+    static synchronized void useOneDnn(boolean use) {
+        oneDnnOff = !use;
+    }
+
+    /**
+     * Runs ND4J ops on oneDNN where the build has it (convolution, pooling): with ND4J's helpers on and on as many OpenMP threads as OpenBLAS
+     * uses, then puts the helpers off and the calling thread's single OpenMP thread back. One thread at a time, as the
+     * helper setting is the process's: a GEMM that another thread runs meanwhile may round as oneDNN's does.
+     *
+     * @param ops the ops
+     * @return what they return
+     */
+    static <T> T onOneDnn(Supplier<T> ops) {
+        if (!buildHasOneDnn()) {
+            return ops.get(); // another build's helpers (cuDNN) stay as they are
+        }
+        synchronized (ONEDNN_LOCK) {
+            Nd4j.getEnvironment().allowHelpers(true);
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(BLAS_THREADS);
+            try {
+                return ops.get();
+            } finally {
+                NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+                Nd4j.getEnvironment().allowHelpers(false);
+            }
+        }
     }
 
     /**
@@ -33,7 +131,8 @@ public final class Nd4jRuntime {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
         if (info == null) {
             // Read back, not assumed: what ND4J reports once the settings above are applied.
-            info = new BackendInfo(Nd4j.getBackend().getClass().getSimpleName(), nd4jVersion(),
+            String build = Loader.getPlatform() + System.getProperty(PLATFORM_EXTENSION, "");
+            info = new BackendInfo(Nd4j.getBackend().getClass().getSimpleName(), nd4jVersion(), buildHasOneDnn() ? build : build + " (no oneDNN)",
                     String.valueOf(Nd4j.factory().blas().getBlasVendor()), Nd4j.factory().blas().getMaxThreads(),
                     NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
                     Nd4j.getEnvironment().maxMasterThreads());
@@ -59,12 +158,14 @@ public final class Nd4jRuntime {
      *
      * @param backend       the ND4J backend class, e.g. CpuBackend
      * @param version       the ND4J version
+     * @param nativeBuild   the native build asked for, e.g. linux-x86_64-onednn, with "(no oneDNN)" when the loaded
+     *                      build lacks it
      * @param blasVendor    the BLAS library, e.g. OPENBLAS
      * @param blasThreads   OpenBLAS threads
      * @param ompThreads    libnd4j OpenMP threads on the training thread
      * @param masterThreads ND4J master threads
      */
-    public record BackendInfo(String backend, String version, String blasVendor, int blasThreads, int ompThreads,
+    public record BackendInfo(String backend, String version, String nativeBuild, String blasVendor, int blasThreads, int ompThreads,
                               int masterThreads) {
     }
 }

@@ -44,12 +44,14 @@ public final class Network implements Predictor {
      * @return the network
      */
     public static Network initialize(Architecture architecture, boolean masked, SplittableRandom rng) {
+        Nd4jRuntime.configureThisThread(); // before any array: it chooses the native build ND4J loads
         Init init = new Init(rng, masked ? architecture.pattern() : null, architecture.initialization());
         return new Network(architecture, Chain.build(architecture.input(), architecture.blocks(), init));
     }
 
     /** @return a dense network that computes what the snapshot predicts, for prediction only */
     static Network restore(NetworkSnapshot snapshot, Architecture architecture) {
+        Nd4jRuntime.configureThisThread(); // before any array: it chooses the native build ND4J loads
         return new Network(architecture, Chain.restore(snapshot.input(), snapshot.blocks()));
     }
 

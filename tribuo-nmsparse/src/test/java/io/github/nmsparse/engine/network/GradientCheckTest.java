@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Backpropagation through every kind of block against central finite differences, on dense weights and on masked
  * ones (W~): every parameter's gradient (weights, biases, batch normalization's scale and shift) in networks that
  * between them hold dense layers, convolutions with stride and padding, batch normalization on images and vectors,
- * max and average pooling, global average pooling, flatten, and residual blocks with and without a projection.
+ * max and average pooling, global average pooling, flatten, and residual blocks with and without a projection; on
+ * both ways of running convolutions and max pooling (ND4J's oneDNN ops, and im2col with Java loops).
  */
 class GradientCheckTest {
 
@@ -50,9 +51,17 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0}, masked {3}")
     @MethodSource("networks")
     void gradientsMatchFiniteDifferences(String name, Shape input, String blocks, boolean masked) {
-        for (Objective objective : List.of(new SoftmaxCrossEntropy(), new SquaredError())) {
-            check(name, Architecture.builder(input).pattern(TWO_FOUR).initialization(Activation.TANH).blocks(blocks)
-                    .output(3, true).build(), masked, objective);
+        // Both ways of running convolutions and pooling: ND4J's oneDNN ops where that build is loaded, and im2col.
+        for (boolean oneDnn : List.of(true, false)) {
+            Nd4jRuntime.useOneDnn(oneDnn);
+            try {
+                for (Objective objective : List.of(new SoftmaxCrossEntropy(), new SquaredError())) {
+                    check(name + (oneDnn && Nd4jRuntime.oneDnn() ? " on oneDNN" : ""), Architecture.builder(input).pattern(TWO_FOUR)
+                            .initialization(Activation.TANH).blocks(blocks).output(3, true).build(), masked, objective);
+                }
+            } finally {
+                Nd4jRuntime.useOneDnn(true);
+            }
         }
     }
 
