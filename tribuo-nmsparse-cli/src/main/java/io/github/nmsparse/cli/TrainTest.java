@@ -367,8 +367,8 @@ public final class TrainTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation<T> evaluation = trainer.outputFactory().getEvaluator().evaluate(model, test);
         Map<String, Object> backend = SparsityProvenance.backend(model.getProvenance());
-        out.printf(Locale.ROOT, "%nTrained in %.1f s on %s (ND4J %s, %s) with the %s executor. Evaluation on the test set:%n%s%n", seconds,
-                backend.get("backend"), backend.get("version"), backend.get("blasVendor"), backend.get("executor"), evaluation);
+        out.printf(Locale.ROOT, "%nTrained in %.1f s on %s (ND4J %s %s, %s) with the %s executor. Evaluation on the test set:%n%s%n", seconds,
+                backend.get("backend"), backend.get("version"), backend.get("nativeBuild"), backend.get("blasVendor"), backend.get("executor"), evaluation);
         SparsityProvenance.Length length = SparsityProvenance.length(model.getProvenance());
         out.printf(Locale.ROOT, "%d epochs of %d planned on %d examples, batch %d%s.%n", length.epochsTrained(), length.epochs(),
                 length.trainingRows(), length.batchSize(), length.validationRows() == 0 ? ""

@@ -141,6 +141,7 @@ public final class SparsityProvenance {
         Map<String, Provenance> machine = new LinkedHashMap<>();
         machine.put("backend", new StringProvenance("backend", backend.backend()));
         machine.put("version", new StringProvenance("version", backend.version()));
+        machine.put("nativeBuild", new StringProvenance("nativeBuild", backend.nativeBuild()));
         machine.put("blasVendor", new StringProvenance("blasVendor", backend.blasVendor()));
         machine.put("blasThreads", new IntProvenance("blasThreads", backend.blasThreads()));
         machine.put("ompThreads", new IntProvenance("ompThreads", backend.ompThreads()));
