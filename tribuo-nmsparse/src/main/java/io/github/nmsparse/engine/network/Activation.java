@@ -56,8 +56,14 @@ public enum Activation {
     void backward(float[] z, float[] a, float[] dy, float[] dx, int count) {
         switch (this) {
             case RELU -> {
+                // dx = z > 0 ? dy : +0, as a bit mask: the JIT compiled the select to a branch, mispredicted about
+                // every other time on real activations (8x slower on random ones). The mask is all ones exactly
+                // when z's bits, read as an int, are positive and not zero: z > 0, or a NaN without its sign bit
+                // (which passes dy through where the select gave 0; a NaN activation has diverged already).
                 for (int i = 0; i < count; i++) {
-                    dx[i] = z[i] > 0f ? dy[i] : 0f;
+                    int bits = Float.floatToRawIntBits(z[i]);
+                    int mask = (-bits & ~bits) >> 31;
+                    dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & mask);
                 }
             }
             default -> {

@@ -102,6 +102,24 @@ class BlocksTest {
     }
 
     @Test
+    void reluPassesTheGradientExactlyWhereItsInputIsPositive() {
+        float[] z = {1f, -1f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE,
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3.5e-39f, -2.5f, 1e-30f};
+        float[] dy = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            dy[i] = i % 2 == 0 ? 0.75f + i : -1.25f - i;
+        }
+        float[] a = new float[z.length];
+        float[] dx = new float[z.length];
+        Activation.RELU.forward(z, a, z.length);
+        Activation.RELU.backward(z, a, dy, dx, z.length);
+        for (int i = 0; i < z.length; i++) {
+            float expected = z[i] > 0f ? dy[i] : 0f;
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dx[i]), "z = " + z[i] + ": dx " + dx[i]);
+        }
+    }
+
+    @Test
     void averagePoolingGlobalPoolingFlattenAndAResidualSumComputeWhatTheySay() {
         float[] image = new float[2 * 4 * 4];
         for (int i = 0; i < image.length; i++) {
