@@ -31,6 +31,7 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
+import java.lang.ref.SoftReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,10 +48,11 @@ import java.util.Optional;
  */
 public final class NMSparseModel<T extends Output<T>> extends Model<T> implements ONNXExportable {
 
-    private static final int PREDICTION_BLOCK = 1024;
+    /** Examples predicted in one call of the dense network, at most (fewer where its buffers would pass 64 MB). */
+    private static final int PREDICTION_BLOCK = 4096;
     /** Blocks up to this size run on the N:M kernel in Java; larger ones on ND4J's GEMMs. */
     private static final int SPARSE_KERNEL_ROWS = 4;
-    /** The buffers of one prediction block of a network of other blocks stay within this many floats (64 MB). */
+    /** The buffers of one prediction block stay within this many floats (64 MB). */
     private static final long BLOCK_BUFFER_FLOATS = 1L << 24;
 
     private final OutputAdapter<T> adapter;
@@ -60,6 +62,12 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
     private final Predictor sparseKernel;
     /** The dense form of a network the kernel does not run, built at the first prediction. */
     private transient Network denseNetwork;
+    /**
+     * The dense form of a multi-layer perceptron, for batches larger than the kernel takes: built at the first such
+     * batch and kept softly, so that later batches run as fast as a dense network kept in memory while the JVM may
+     * still free it (the model itself holds only the compressed layers) and build it again when next needed.
+     */
+    private transient SoftReference<Network> denseForBatches;
 
     NMSparseModel(String name, ModelProvenance provenance, ImmutableFeatureMap featureIDMap,
                   ImmutableOutputInfo<T> outputIDInfo, OutputAdapter<T> adapter, FeatureEncoder encoder,
@@ -83,19 +91,27 @@ public final class NMSparseModel<T extends Output<T>> extends Model<T> implement
         return denseNetwork;
     }
 
+    private synchronized Network denseForBatches() {
+        Network dense = denseForBatches == null ? null : denseForBatches.get();
+        if (dense == null) {
+            dense = snapshot.toNetwork();
+            denseForBatches = new SoftReference<>(dense);
+        }
+        return dense;
+    }
+
     /**
      * Predicts up to {@value #SPARSE_KERNEL_ROWS} examples of a multi-layer perceptron with the N:M kernel and
-     * larger batches with a dense network built for this call only, so that the model itself holds nothing but the
-     * compressed layers. A network of other blocks (convolutions, residual blocks) always runs dense on ND4J, with its
-     * dense form kept after the first prediction.
+     * larger batches with its dense form, kept softly between calls. A network of other blocks (convolutions,
+     * residual blocks) always runs dense on ND4J, with its dense form kept after the first prediction.
      */
     @Override
     protected List<Prediction<T>> innerPredict(Iterable<Example<T>> examples) {
         List<Example<T>> all = new ArrayList<>();
         examples.forEach(all::add);
-        Network dense = sparseKernel == null ? denseNetwork() : all.size() > SPARSE_KERNEL_ROWS ? snapshot.toNetwork() : null;
+        Network dense = sparseKernel == null ? denseNetwork() : all.size() > SPARSE_KERNEL_ROWS ? denseForBatches() : null;
         // A convolution's patches take kernel^2 x channels floats per position: blocks stay within 64 MB of buffers.
-        int blockRows = sparseKernel == null ? Math.min(PREDICTION_BLOCK, dense.rowsWithin(BLOCK_BUFFER_FLOATS)) : PREDICTION_BLOCK;
+        int blockRows = dense == null ? PREDICTION_BLOCK : Math.min(PREDICTION_BLOCK, dense.rowsWithin(BLOCK_BUFFER_FLOATS));
         List<Prediction<T>> predictions = new ArrayList<>(all.size());
         for (int first = 0; first < all.size(); first += blockRows) {
             List<Example<T>> block = all.subList(first, Math.min(all.size(), first + blockRows));

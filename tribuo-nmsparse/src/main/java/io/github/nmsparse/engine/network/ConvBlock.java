@@ -176,7 +176,7 @@ final class ConvBlock extends Block {
         }
         im2col(x.readHeap(), x.rows, b.patches.writeHeap());
         int channels = spec.channels();
-        Nd4j.gemm(b.patches.readArray(), layer.forwardWeights(), b.y.writeArray(channels), false, true, 1.0, 0.0);
+        Gemm.multiply(b.patches.readArray(), layer.forwardWeights(), b.y.writeArray(channels), false, true);
         layer.addBias(b.y.updateHeap(), x.rows * output.positions());
         return b.y;
     }
@@ -196,7 +196,7 @@ final class ConvBlock extends Block {
             // weight gradient's time: its weight gradient is one GEMM over its patches here instead.
             im2col(b.x.readHeap(), dy.rows, b.patches(dy.rows).writeHeap());
         }
-        Nd4j.gemm(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
+        Gemm.multiply(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false);
         if (!inputGradient) {
             return null;
         }
@@ -204,7 +204,7 @@ final class ConvBlock extends Block {
             b.patchGradient = new Tensor(b.patches.rows, b.patches.shape);
         }
         Tensor dInput = b.inputGradient(dy.rows, input);
-        Nd4j.gemm(dy.readArray(channels), layer.forwardWeights(), b.patchGradient.writeArray(), false, false, 1.0, 0.0);
+        Gemm.multiply(dy.readArray(channels), layer.forwardWeights(), b.patchGradient.writeArray(), false, false);
         col2im(b.patchGradient.readHeap(), dy.rows, dInput.writeHeap());
         return dInput;
     }
@@ -433,7 +433,7 @@ final class ConvBlock extends Block {
             for (int i = 0; i < b.imageWindows.length; i++) {
                 b.patchColumns[i].assign(b.imageWindows[i]);
             }
-            Nd4j.gemm(b.patches, layer.forwardWeights(), b.outputRows, false, true, 1.0, 0.0);
+            Gemm.multiply(b.patches, layer.forwardWeights(), b.outputRows, false, true);
             layer.addBias(b.outputRows);
             return b.y;
         }
@@ -448,14 +448,14 @@ final class ConvBlock extends Block {
             }
             Buffers b = (Buffers) buffers;
             INDArray delta = positions(dy, output);
-            Nd4j.gemm(delta, b.patches, layer.weightGradient(), true, false, 1.0, 0.0);
+            Gemm.multiply(delta, b.patches, layer.weightGradient(), true, false);
             layer.setBiasGradient(delta);
             if (!inputGradient) {
                 return null;
             }
             int rows = (int) dy.rows();
             b.forBackward(rows);
-            Nd4j.gemm(delta, layer.forwardWeights(), b.patchGradient, false, false, 1.0, 0.0);
+            Gemm.multiply(delta, layer.forwardWeights(), b.patchGradient, false, false);
             b.paddedGradient.assign(0f);
             for (int i = 0; i < b.gradientWindows.length; i++) {
                 b.window.assign(b.gradientWindows[i]);

@@ -93,7 +93,7 @@ final class DenseBlock extends Block {
     Tensor forward(Tensor x, Object buffers, boolean training) {
         BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
         b.x = x;
-        Nd4j.gemm(x.readArray(), layer.forwardWeights(), b.y.writeArray(), false, true, 1.0, 0.0);
+        Gemm.multiply(x.readArray(), layer.forwardWeights(), b.y.writeArray(), false, true);
         layer.addBias(b.y.updateHeap(), x.rows);
         return b.y;
     }
@@ -101,13 +101,13 @@ final class DenseBlock extends Block {
     @Override
     Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
         BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
-        Nd4j.gemm(dy.readArray(), b.x.readArray(), layer.weightGradient(), true, false, 1.0, 0.0);
+        Gemm.multiply(dy.readArray(), b.x.readArray(), layer.weightGradient(), true, false);
         layer.setBiasGradient(dy.readHeap(), dy.rows);
         if (!inputGradient) {
             return null;
         }
         Tensor dInput = b.inputGradient(dy.rows, input);
-        Nd4j.gemm(dy.readArray(), layer.forwardWeights(), dInput.writeArray(), false, false, 1.0, 0.0);
+        Gemm.multiply(dy.readArray(), layer.forwardWeights(), dInput.writeArray(), false, false);
         return dInput;
     }
 
@@ -145,7 +145,7 @@ final class DenseBlock extends Block {
         INDArray forward(INDArray x, Object buffers, boolean training) {
             DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
             b.x = x;
-            Nd4j.gemm(x, layer.forwardWeights(), b.y, false, true, 1.0, 0.0);
+            Gemm.multiply(x, layer.forwardWeights(), b.y, false, true);
             layer.addBias(b.y);
             return b.y;
         }
@@ -153,13 +153,13 @@ final class DenseBlock extends Block {
         @Override
         INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
             DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
-            Nd4j.gemm(dy, b.x, layer.weightGradient(), true, false, 1.0, 0.0);
+            Gemm.multiply(dy, b.x, layer.weightGradient(), true, false);
             layer.setBiasGradient(dy);
             if (!inputGradient) {
                 return null;
             }
             INDArray dx = b.inputGradient((int) dy.rows(), input);
-            Nd4j.gemm(dy, layer.forwardWeights(), dx, false, false, 1.0, 0.0);
+            Gemm.multiply(dy, layer.forwardWeights(), dx, false, false);
             return dx;
         }
 

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * <p><b>Threads.</b> By default libnd4j's OpenMP pool and OpenBLAS's threads compete for the cores and a mixed
  * training step runs 2-3x slower; here element-wise work stays on the calling thread and OpenBLAS alone uses several
  * threads for the GEMMs. oneDNN's convolutions take as many OpenMP threads as OpenBLAS has, for the op's duration
- * ({@link #onOneDnn}).
+ * ({@link #onOneDnn}); GEMMs stay on OpenBLAS on either build ({@link Gemm}).
  */
 public final class Nd4jRuntime {
 
@@ -32,7 +32,6 @@ public final class Nd4jRuntime {
     /** The suffix of ND4J's oneDNN build. */
     static final String ONEDNN = "-onednn";
     private static final int BLAS_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    private static final Object ONEDNN_LOCK = new Object();
     private static BackendInfo info;
     /** Null until asked once ND4J has loaded. */
     private static Boolean buildHasOneDnn;
@@ -64,22 +63,17 @@ public final class Nd4jRuntime {
     }
 
     /**
-     * @return whether the engine runs convolutions and pooling as ND4J's ops on oneDNN: the loaded build has it (and
-     *         a test has not turned it off)
+     * @return whether the engine runs convolutions and pooling as ND4J's ops on oneDNN: the loaded build has it, ND4J's
+     *         helpers are allowed (ND4J's default), and a test has not turned it off
      */
     public static synchronized boolean oneDnn() {
-        return !oneDnnOff && buildHasOneDnn();
+        return !oneDnnOff && buildHasOneDnn() && Nd4j.getEnvironment().helpersAllowed();
     }
 
-    private static synchronized boolean buildHasOneDnn() {
+    /** @return whether the loaded ND4J build is the oneDNN one, on the CPU backend */
+    static synchronized boolean buildHasOneDnn() {
         if (buildHasOneDnn == null) {
             buildHasOneDnn = Nd4j.getEnvironment().isCPU() && NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
-            if (buildHasOneDnn) {
-                // oneDNN would also take over ND4J's matmul, on the engine's one OpenMP thread: 1.5-2x slower than
-                // OpenBLAS here, and rounding otherwise. So ND4J's helpers are off but for the ops that want them
-                // (onOneDnn), and every other op runs as on the generic build, bit for bit.
-                Nd4j.getEnvironment().allowHelpers(false);
-            }
         }
         return buildHasOneDnn;
     }
@@ -95,26 +89,18 @@ public final class Nd4jRuntime {
     }
 
     /**
-     * Runs ND4J ops on oneDNN where the build has it (convolution, pooling): with ND4J's helpers on and on as many OpenMP threads as OpenBLAS
-     * uses, then puts the helpers off and the calling thread's single OpenMP thread back. One thread at a time, as the
-     * helper setting is the process's: a GEMM that another thread runs meanwhile may round as oneDNN's does.
+     * Runs ND4J ops that parallelize through OpenMP (oneDNN's convolutions and pooling) on as many threads as
+     * OpenBLAS uses, then puts the calling thread's single OpenMP thread back (the setting is the thread's own).
      *
      * @param ops the ops
      * @return what they return
      */
     static <T> T onOneDnn(Supplier<T> ops) {
-        if (!buildHasOneDnn()) {
-            return ops.get(); // another build's helpers (cuDNN) stay as they are
-        }
-        synchronized (ONEDNN_LOCK) {
-            Nd4j.getEnvironment().allowHelpers(true);
-            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(BLAS_THREADS);
-            try {
-                return ops.get();
-            } finally {
-                NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-                Nd4j.getEnvironment().allowHelpers(false);
-            }
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(BLAS_THREADS);
+        try {
+            return ops.get();
+        } finally {
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
         }
     }
 

@@ -9,6 +9,11 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -29,5 +34,28 @@ class Nd4jRuntimeTest {
             assertNull(Nd4jRuntime.chooseBuild("-avx2", "linux-x86_64", with), "a build the user named is kept");
             assertNull(Nd4jRuntime.chooseBuild(null, "linux-arm64", with), "another platform's oneDNN build is not there");
         }
+    }
+
+    @Test
+    void gemmsRunOnOpenBlasBitForBitWhateverTheBuild() {
+        Nd4jRuntime.configureThisThread();
+        Nd4j.getRandom().setSeed(7);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 128, 784);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 256, 784);
+        INDArray expected = Nd4j.create(DataType.FLOAT, 128, 256);
+        INDArray actual = Nd4j.create(DataType.FLOAT, 128, 256);
+        boolean helpers = Nd4j.getEnvironment().helpersAllowed();
+        Nd4j.getEnvironment().allowHelpers(false); // ND4J's matmul without oneDNN: OpenBLAS, as on the generic build
+        try {
+            Nd4j.gemm(x, w, expected, false, true, 1.0, 0.0);
+        } finally {
+            Nd4j.getEnvironment().allowHelpers(helpers);
+        }
+        Gemm.multiply(x, w, actual, false, true);
+        assertArrayEquals(expected.data().asFloat(), actual.data().asFloat());
+        INDArray transposedA = Nd4j.create(DataType.FLOAT, 256, 784);
+        Gemm.multiply(actual, x, transposedA, true, false);
+        INDArray reference = actual.transpose().mmul(x);
+        assertArrayEquals(reference.data().asFloat(), transposedA.data().asFloat(), 1e-2f * 784);
     }
 }
