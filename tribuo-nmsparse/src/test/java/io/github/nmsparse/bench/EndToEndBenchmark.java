@@ -10,12 +10,10 @@ import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.network.Architecture;
+import io.github.nmsparse.engine.network.GemmTiming;
 import io.github.nmsparse.engine.network.Nd4jRuntime;
 import io.github.nmsparse.engine.network.Shape;
 import io.github.nmsparse.engine.optimizer.AdamW;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +68,7 @@ public final class EndToEndBenchmark {
     public static void main(String[] args) throws Exception {
         Nd4jRuntime.BackendInfo backend = Nd4jRuntime.configureThisThread();
         System.out.printf(Locale.ROOT, "BLAS this project: ND4J %s %s %s, %s, BLAS threads %d, OpenMP threads %d; 1024^3 matmul %.2f ms%n",
-                backend.backend(), backend.version(), backend.nativeBuild(), backend.blasVendor(), backend.blasThreads(), backend.ompThreads(), matmulMillis());
+                backend.backend(), backend.version(), backend.nativeBuild(), backend.blasVendor(), backend.blasThreads(), backend.ompThreads(), GemmTiming.matmul1024Millis());
         TrainingData data = MnistData.train();
         for (Network network : NETWORKS) {
             if (args.length > 0 && !List.of(args).contains(network.name())) {
@@ -90,22 +88,5 @@ public final class EndToEndBenchmark {
                         result.history().get(result.history().size() - 1).loss());
             }
         }
-    }
-
-    /** @return the median of 10 1024x1024x1024 float matmuls on ND4J, after 3 of warm-up, in ms */
-    private static double matmulMillis() {
-        INDArray a = Nd4j.rand(DataType.FLOAT, 1024, 1024);
-        INDArray b = Nd4j.rand(DataType.FLOAT, 1024, 1024);
-        INDArray c = Nd4j.create(DataType.FLOAT, 1024, 1024);
-        double[] times = new double[10];
-        for (int i = -3; i < times.length; i++) {
-            long start = System.nanoTime();
-            a.mmuli(b, c);
-            if (i >= 0) {
-                times[i] = (System.nanoTime() - start) / 1e6;
-            }
-        }
-        java.util.Arrays.sort(times);
-        return (times[4] + times[5]) / 2;
     }
 }
