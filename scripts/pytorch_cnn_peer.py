@@ -13,7 +13,7 @@ import time
 
 import torch
 
-from pytorch_peer import mnist, NMLinear, SparseSTE
+from pytorch_peer import mnist, NMLinear, SparseSTE, train_epoch
 
 
 class NMConv2d(torch.nn.Conv2d):
@@ -45,12 +45,7 @@ def epoch_seconds(sparse, x, y, epochs=5):
     for epoch in range(epochs):
         order = torch.randperm(x.shape[0])
         start = time.perf_counter()
-        for first in range(0, x.shape[0], 128):
-            index = order[first:first + 128]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x[index]), y[index])
-            loss.backward()
-            optimizer.step()
+        train_epoch(model, optimizer, loss_fn, x, y, 128, order)
         times.append(time.perf_counter() - start)
     return statistics.median(times[1:]), times
 

@@ -43,14 +43,7 @@ def train_seconds(build, sparse, x, y, epochs, batch, lr, weight_decay, weights_
     model.train()
     loss = None
     for _ in range(epochs):
-        order = torch.randperm(x.shape[0])
-        for first in range(0, x.shape[0], batch):
-            index = order[first:first + batch]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x[index]), y[index])
-            loss.backward()
-            optimizer.step()
-            schedule.step()
+        loss = pytorch_peer.train_epoch(model, optimizer, loss_fn, x, y, batch, torch.randperm(x.shape[0]), schedule)
     return time.perf_counter() - start, loss.item()
 
 

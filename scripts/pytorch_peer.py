@@ -103,6 +103,21 @@ def adamw_warmup_cosine(model, lr, weight_decay, weights_only, steps_per_epoch, 
     return optimizer, schedule
 
 
+def train_epoch(model, optimizer, loss_fn, x, y, batch, order, schedule=None):
+    """One epoch of training steps over the examples in the given order, batch by batch, stepping the schedule (if
+    any) after each step. Returns the last step's loss."""
+    loss = None
+    for first in range(0, x.shape[0], batch):
+        index = order[first:first + batch]
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x[index]), y[index])
+        loss.backward()
+        optimizer.step()
+        if schedule is not None:
+            schedule.step()
+    return loss
+
+
 def matmul_ms():
     """The median of 10 1024^3 float matmuls, after 3 of warm-up, in ms: the BLAS's speed in this run."""
     a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)

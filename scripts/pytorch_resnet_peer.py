@@ -18,7 +18,7 @@ import time
 
 import torch
 
-from pytorch_peer import adamw_warmup_cosine, matmul_ms, mnist, SparseSTE
+from pytorch_peer import adamw_warmup_cosine, matmul_ms, mnist, SparseSTE, train_epoch
 
 
 class Conv(torch.nn.Conv2d):
@@ -65,13 +65,7 @@ def train(sparse, x, y, x_test, y_test, epochs=8, batch=32, lr=5e-3, weight_deca
         model.train()
         order = torch.randperm(x.shape[0])
         start = time.perf_counter()
-        for first in range(0, x.shape[0], batch):
-            index = order[first:first + batch]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x[index]), y[index])
-            loss.backward()
-            optimizer.step()
-            schedule.step()
+        train_epoch(model, optimizer, loss_fn, x, y, batch, order, schedule)
         times.append(time.perf_counter() - start)
     model.eval()
     with torch.no_grad():
