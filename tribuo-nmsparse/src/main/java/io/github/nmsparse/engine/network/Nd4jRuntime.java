@@ -7,7 +7,6 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import java.util.function.Supplier;
 
 /**
  * Which native build of ND4J loads, and thread settings that make it fast on few cores without environment
@@ -93,12 +92,11 @@ public final class Nd4jRuntime {
      * OpenBLAS uses, then puts the calling thread's single OpenMP thread back (the setting is the thread's own).
      *
      * @param ops the ops
-     * @return what they return
      */
-    static <T> T onOneDnn(Supplier<T> ops) {
+    static void onOneDnn(Runnable ops) {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(BLAS_THREADS);
         try {
-            return ops.get();
+            ops.run();
         } finally {
             NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
         }
