@@ -22,7 +22,7 @@ class PublicApiTest {
     /** What a Tribuo user configures and reads, and what engine extensions (a method, an optimizer, a listener) build on. */
     private static final List<String> PUBLIC = List.of(
             // The N:M core: patterns, masks, validity, compressed storage.
-            "core.CompressedNM", "core.NMLayout", "core.NMMask", "core.NMPattern", "core.NMValidity",
+            "core.CompressedNM", "core.NMLayout", "core.NMMask", "core.NMPattern", "core.NMValidity", "core.NMVectorProduct",
             // Training a network: the run, its listeners, its record, checkpoints, objectives.
             "engine.CheckpointPolicy", "engine.ConfigurableListener", "engine.EarlyStopping", "engine.EpochCsvLog", "engine.EpochRecord", "engine.NetworkTrainer",
             "engine.Objective", "engine.SigmoidBinaryCrossEntropy", "engine.SoftmaxCrossEntropy", "engine.SquaredError",

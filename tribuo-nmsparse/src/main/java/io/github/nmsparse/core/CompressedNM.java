@@ -144,113 +144,18 @@ public final class CompressedNM {
     }
 
     /**
-     * Multiplies the matrix by a vector, {@code y[r] = sum_c W[r][c] x[c]}, reading only the kept value slots and
-     * their packed positions: half the multiply-adds of the dense product for 2:4, and no dense copy.
-     *
-     * @param x       the vector, {@code cols} values from {@code xOffset}
-     * @param xOffset where the vector starts in {@code x}
-     * @param y       where to write the {@code rows} results, from {@code yOffset}
-     * @param yOffset where the results start in {@code y}
-     * @throws IllegalArgumentException when either array is too short
+     * @return the form that multiplies this matrix by vectors fastest: these value slots, shared, with each slot's
+     *         column unpacked (2 bytes a slot up to 65,536 columns)
      */
-    public void multiply(float[] x, int xOffset, float[] y, int yOffset) {
-        if (xOffset < 0 || x.length - xOffset < layout.cols() || yOffset < 0 || y.length - yOffset < layout.rows()) {
-            throw new IllegalArgumentException("a " + layout.rows() + "x" + layout.cols() + " matrix needs " + layout.cols()
-                    + " inputs from " + xOffset + " of " + x.length + " and " + layout.rows() + " outputs from " + yOffset
-                    + " of " + y.length);
-        }
-        boolean twoOfFour = layout.pattern().n() == 2 && layout.pattern().m() == 4;
-        int slotsPerRow = layout.groupsPerRow() * layout.pattern().n();
-        for (int row = 0; row < layout.rows(); row++) {
-            int firstSlot = row * slotsPerRow;
-            y[yOffset + row] = twoOfFour ? dotTwoOfFour(x, xOffset, firstSlot) : dot(x, xOffset, firstSlot, slotsPerRow);
-        }
-    }
-
-    /**
-     * One row of the 2:4 product, 16 groups per 64 bits of positions. Padding slots hold 0 at position 0 of their
-     * group, so they add nothing and need no branch. Four sums, because one would make every multiply-add wait
-     * for the previous addition.
-     */
-    private float dotTwoOfFour(float[] x, int xOffset, int firstSlot) {
-        int groups = layout.groupsPerRow();
-        float s0 = 0f;
-        float s1 = 0f;
-        float s2 = 0f;
-        float s3 = 0f;
-        int slot = firstSlot;
-        long bit = 2L * firstSlot;
-        for (int g = 0; g < groups; ) {
-            int count = Math.min(16, groups - g);
-            long positions = bitsAt(bit);
-            int base = xOffset + 4 * g;
-            int j = 0;
-            for (; j + 1 < count; j += 2) {
-                s0 += values[slot] * x[base + (int) (positions & 3)];
-                s1 += values[slot + 1] * x[base + (int) ((positions >>> 2) & 3)];
-                s2 += values[slot + 2] * x[base + 4 + (int) ((positions >>> 4) & 3)];
-                s3 += values[slot + 3] * x[base + 4 + (int) ((positions >>> 6) & 3)];
-                positions >>>= 8;
-                base += 8;
-                slot += 4;
-            }
-            if (j < count) {
-                s0 += values[slot] * x[base + (int) (positions & 3)];
-                s1 += values[slot + 1] * x[base + (int) ((positions >>> 2) & 3)];
-                slot += 2;
-            }
-            g += count;
-            bit += 4L * count;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** One row of the product for any pattern: the slots of each chunk of 64 bits of positions in turn. */
-    private float dot(float[] x, int xOffset, int firstSlot, int slots) {
+    public NMVectorProduct vectorProduct() {
         int n = layout.pattern().n();
         int m = layout.pattern().m();
-        int bits = layout.pattern().indexBits();
-        long mask = (1L << bits) - 1;
-        int perChunk = 64 / bits;
-        float even = 0f;
-        float odd = 0f;
-        int base = xOffset;
-        int inGroup = 0;
-        boolean evenGroup = true;
-        float group = 0f;
-        for (int done = 0; done < slots; ) {
-            int count = Math.min(perChunk, slots - done);
-            long positions = bitsAt((long) (firstSlot + done) * bits);
-            for (int k = 0; k < count; k++) {
-                group += values[firstSlot + done + k] * x[base + (int) (positions & mask)];
-                positions >>>= bits;
-                if (++inGroup == n) {
-                    // Alternate between two totals so that consecutive groups do not wait for each other.
-                    if (evenGroup) {
-                        even += group;
-                    } else {
-                        odd += group;
-                    }
-                    evenGroup = !evenGroup;
-                    group = 0f;
-                    inGroup = 0;
-                    base += m;
-                }
-            }
-            done += count;
+        int[] columns = new int[values.length];
+        for (int slot = 0; slot < values.length; slot++) {
+            int groupInRow = (slot / n) % layout.groupsPerRow();
+            columns[slot] = groupInRow * m + indexAt(slot);
         }
-        return even + odd;
-    }
-
-    /** @return the 64 bits of packed positions starting at bit {@code bit}, zeros past the end */
-    private long bitsAt(long bit) {
-        int word = (int) (bit >>> 6);
-        int offset = (int) (bit & 63);
-        long low = packedIndices[word] >>> offset;
-        if (offset == 0 || word + 1 >= packedIndices.length) {
-            return low;
-        }
-        return low | packedIndices[word + 1] << (64 - offset);
+        return new NMVectorProduct(layout, values, columns);
     }
 
     /** @return the in-group position stored for a value slot, {@code group * n + k} */

@@ -39,39 +39,44 @@ class CompressedNMTest {
     }
 
     @Test
-    void multiplyingTheCompressedFormGivesTheDenseProductForEveryPatternAndWidth() {
+    void theVectorProductGivesTheDenseProductForEveryPatternAndWidth() {
+        assertGivesTheDenseProduct(new NMLayout(3, 70_001, new NMPattern(2, 4))); // columns past a char's range
         for (int m = 2; m <= 32; m++) {
             for (int n = 1; n < m; n++) {
                 // Widths up to 3m + 40 leave short trailing groups and rows that start inside a 64-bit word.
-                NMLayout layout = new NMLayout(1 + RNG.nextInt(5), 1 + RNG.nextInt(3 * m + 40), new NMPattern(n, m));
-                float[] w = sparseWeights(layout);
-                float[] x = new float[3 + layout.cols()];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = (float) RNG.nextGaussian();
-                }
-                float[] y = new float[1 + layout.rows()];
-                CompressedNM.compress(FloatBuffer.wrap(w), layout).multiply(x, 3, y, 1);
-                for (int r = 0; r < layout.rows(); r++) {
-                    double expected = 0;
-                    double scale = 0;
-                    for (int c = 0; c < layout.cols(); c++) {
-                        expected += (double) w[r * layout.cols() + c] * x[3 + c];
-                        scale += Math.abs((double) w[r * layout.cols() + c] * x[3 + c]);
-                    }
-                    assertEquals(expected, y[1 + r], 1e-5 * (1 + scale), layout + " row " + r);
-                }
-                assertEquals(0f, y[0], "nothing written before the offset");
+                assertGivesTheDenseProduct(new NMLayout(1 + RNG.nextInt(5), 1 + RNG.nextInt(3 * m + 40), new NMPattern(n, m)));
             }
         }
     }
 
+    private static void assertGivesTheDenseProduct(NMLayout layout) {
+        float[] w = sparseWeights(layout);
+        float[] x = new float[layout.cols()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) RNG.nextGaussian();
+        }
+        float[] y = new float[layout.rows()];
+        NMVectorProduct product = CompressedNM.compress(FloatBuffer.wrap(w), layout).vectorProduct();
+        product.multiply(x, y);
+        for (int r = 0; r < layout.rows(); r++) {
+            double expected = 0;
+            double scale = 0;
+            for (int c = 0; c < layout.cols(); c++) {
+                expected += (double) w[r * layout.cols() + c] * x[c];
+                scale += Math.abs((double) w[r * layout.cols() + c] * x[c]);
+            }
+            assertEquals(expected, y[r], 1e-5 * (1 + scale), layout + " row " + r);
+        }
+        assertEquals((layout.cols() <= 65_536 ? 2L : 4L) * layout.groupCount() * layout.pattern().n(), product.columnBytes());
+    }
+
     @Test
-    void multiplyNamesArraysThatAreTooShort() {
+    void theVectorProductNamesArraysThatAreTooShort() {
         NMLayout layout = new NMLayout(3, 8, new NMPattern(2, 4));
         CompressedNM compressed = CompressedNM.compress(FloatBuffer.wrap(sparseWeights(layout)), layout);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> compressed.multiply(new float[8], 1, new float[3], 0));
-        assertTrue(e.getMessage().contains("needs 8 inputs from 1 of 8"), e.getMessage());
+                () -> compressed.vectorProduct().multiply(new float[7], new float[3]));
+        assertTrue(e.getMessage().contains("needs 8 inputs and 3 outputs, got arrays of 7 and 3"), e.getMessage());
     }
 
     @Test

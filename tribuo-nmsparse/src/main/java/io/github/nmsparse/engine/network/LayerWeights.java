@@ -3,6 +3,7 @@ package io.github.nmsparse.engine.network;
 import io.github.nmsparse.core.CompressedNM;
 import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
+import io.github.nmsparse.core.NMVectorProduct;
 import io.github.nmsparse.core.NMValidity;
 
 import java.nio.FloatBuffer;
@@ -101,14 +102,15 @@ public final class LayerWeights {
     }
 
     /**
-     * {@code y = W x + b} for one input vector, from the compressed form for a sparse layer.
+     * {@code y = W x + b} for one input vector.
      *
-     * @param x the inputs
-     * @param y where to write the outputs
+     * @param x       the inputs
+     * @param y       where to write the outputs
+     * @param product a sparse layer's {@link CompressedNM#vectorProduct()}; null for a dense layer
      */
-    void affine(float[] x, float[] y) {
-        if (compressed != null) {
-            compressed.multiply(x, 0, y, 0);
+    void affine(float[] x, float[] y, NMVectorProduct product) {
+        if (product != null) {
+            product.multiply(x, y);
         } else {
             denseProduct(x, y);
         }

@@ -1,5 +1,8 @@
 package io.github.nmsparse.engine.network;
 
+import io.github.nmsparse.core.NMVectorProduct;
+
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +10,7 @@ import java.util.List;
  * Prediction of one or a few examples straight from the compressed N:M layers, in Java: a 2:4 layer does half the
  * multiply-adds of its dense form, no dense copy of the weights exists, and no tensor-library call is made. It runs
  * networks of dense layers and activations (multi-layer perceptrons); for large batches the dense GEMM path of
- * {@link Network} is faster. {@link NetworkSnapshot#sparseKernel()} gives it.
+ * {@link Network} is faster. {@link NetworkSnapshot#sparseKernel()} gives it. Safe to share between threads.
  */
 final class SparseInference implements Predictor {
 
@@ -15,6 +18,13 @@ final class SparseInference implements Predictor {
     private final List<BlockSpec> specs;
     private final int inputs;
     private final int outputs;
+    private final int widest;
+    /**
+     * Each block's {@link NMVectorProduct}, null where the block has none: the sparse layers' columns unpacked
+     * (2 bytes a kept weight), built at the first prediction and kept softly, so that a model in memory holds only its
+     * compressed layers and the JVM may free this under memory pressure (it is built again when next needed).
+     */
+    private volatile SoftReference<NMVectorProduct[]> products = new SoftReference<>(null);
 
     /**
      * @param snapshot the network's prediction weights, used in place
@@ -28,6 +38,8 @@ final class SparseInference implements Predictor {
         this.specs = snapshot.specs();
         this.inputs = snapshot.input().size();
         this.outputs = snapshot.output().size();
+        this.widest = Math.max(inputs, blocks.stream().filter(block -> block.weights() != null)
+                .mapToInt(block -> block.weights().outputs()).max().orElse(0));
     }
 
     /** @return whether the kernel can run the network: only dense layers, activations and flatten */
@@ -41,23 +53,41 @@ final class SparseInference implements Predictor {
         if (features.length != rows * inputs) {
             throw new IllegalArgumentException("expected " + rows + " x " + inputs + " features, got " + features.length);
         }
+        NMVectorProduct[] layerProducts = products();
         float[] result = new float[rows * outputs];
+        float[] in = new float[widest];
+        float[] out = new float[widest];
         for (int r = 0; r < rows; r++) {
-            float[] y = new float[inputs];
-            System.arraycopy(features, r * inputs, y, 0, inputs);
+            System.arraycopy(features, r * inputs, in, 0, inputs);
+            int width = inputs;
             for (int b = 0; b < blocks.size(); b++) {
                 BlockSpec spec = specs.get(b);
                 if (spec instanceof DenseBlock.Spec dense) {
-                    float[] out = new float[dense.units()];
-                    blocks.get(b).weights().affine(y, out);
-                    y = out;
+                    blocks.get(b).weights().affine(in, out, layerProducts[b]);
+                    float[] swap = in;
+                    in = out;
+                    out = swap;
+                    width = dense.units();
                 } else if (spec instanceof ActivationBlock.Spec activation) {
-                    activation.activation().forward(y, y, y.length);
+                    activation.activation().forward(in, in, width);
                 }
             }
-            System.arraycopy(y, 0, result, r * outputs, outputs);
+            System.arraycopy(in, 0, result, r * outputs, outputs);
         }
         return result;
+    }
+
+    private NMVectorProduct[] products() {
+        NMVectorProduct[] built = products.get();
+        if (built == null) {
+            built = new NMVectorProduct[blocks.size()];
+            for (int b = 0; b < built.length; b++) {
+                LayerWeights weights = blocks.get(b).weights();
+                built[b] = weights != null && weights.sparse() ? weights.compressed().vectorProduct() : null;
+            }
+            products = new SoftReference<>(built); // a race builds it twice at worst: each thread uses a complete one
+        }
+        return built;
     }
 
     /** @return the multiply-adds of one example: the value slots of sparse layers, every weight of dense ones */
