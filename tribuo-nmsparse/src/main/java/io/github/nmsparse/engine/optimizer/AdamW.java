@@ -75,21 +75,22 @@ public final class AdamW implements Optimizer {
         float beta1 = (float) this.beta1;
         float beta2 = (float) this.beta2;
         float epsilon = (float) this.epsilon;
-        float[] m = first.of(p);
-        float[] v = second.of(p);
-        int offset = row * p.cols();
+        float[] m = first.readRow(p, row);
+        float[] v = second.readRow(p, row);
         int length = p.cols();
         float stepSize = learningRate / (float) (1 - Math.pow(beta1, step));
         float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, step)));
         float decay = p.decays() ? 1f - learningRate * (float) weightDecay : 1f;
         for (int i = 0; i < length; i++) {
             float gi = g[i];
-            float mi = beta1 * m[offset + i] + (1 - beta1) * gi;
-            float vi = beta2 * v[offset + i] + (1 - beta2) * gi * gi;
-            m[offset + i] = mi;
-            v[offset + i] = vi;
+            float mi = beta1 * m[i] + (1 - beta1) * gi;
+            float vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
             w[i] = w[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + epsilon);
         }
+        first.writeRow(p, row, m);
+        second.writeRow(p, row, v);
     }
 
     /**

@@ -64,18 +64,18 @@ public final class Sgd implements Optimizer {
     @Override
     public void updateRow(Parameter p, int row, float[] w, float[] g, float learningRate, long step) {
         float momentum = (float) this.momentum;
-        float[] buffer = buffers.of(p);
-        int offset = row * p.cols();
+        float[] buffer = buffers.readRow(p, row);
         int length = p.cols();
         float decay = p.decays() ? (float) weightDecay : 0f;
         for (int i = 0; i < length; i++) {
             float wi = w[i];
             float gi = g[i] + decay * wi;
-            float bi = step == 1 ? gi : momentum * buffer[offset + i] + gi;
-            buffer[offset + i] = bi;
+            float bi = step == 1 ? gi : momentum * buffer[i] + gi;
+            buffer[i] = bi;
             float direction = nesterov ? gi + momentum * bi : bi;
             w[i] = wi - learningRate * direction;
         }
+        buffers.writeRow(p, row, buffer);
     }
 
     /** The same update as ND4J ops on whole parameters, in {@link #updateRow}'s arithmetic and order. */
