@@ -69,6 +69,16 @@ public final class Nd4jRuntime {
         return !oneDnnOff && buildHasOneDnn() && Nd4j.getEnvironment().helpersAllowed();
     }
 
+    /** @return whether ND4J runs on the CPU backend, where array memory is the host's */
+    static boolean cpuBackend() {
+        return CpuBackend.IS_CPU;
+    }
+
+    /** Asked once: ND4J's backend does not change in a process. */
+    private static final class CpuBackend {
+        static final boolean IS_CPU = Nd4j.getEnvironment().isCPU();
+    }
+
     /** @return whether the loaded ND4J build is the oneDNN one, on the CPU backend */
     static synchronized boolean buildHasOneDnn() {
         if (buildHasOneDnn == null) {
