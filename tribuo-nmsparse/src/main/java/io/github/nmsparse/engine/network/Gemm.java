@@ -1,6 +1,5 @@
 package io.github.nmsparse.engine.network;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,17 +40,12 @@ final class Gemm {
                     + b.rows() + "x" + b.columns() + (transposeB ? "^T" : "") + " into " + c.rows() + "x" + c.columns());
         }
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, transposeA ? TRANSPOSE : NO_TRANSPOSE, transposeB ? TRANSPOSE : NO_TRANSPOSE,
-                (int) c.rows(), (int) c.columns(), (int) k, 1f, pointer(a), (int) a.stride(0), pointer(b), (int) b.stride(0),
-                0f, pointer(c), (int) c.stride(0));
+                (int) c.rows(), (int) c.columns(), (int) k, 1f, HostMemory.nativeFloats(a), (int) a.stride(0),
+                HostMemory.nativeFloats(b), (int) b.stride(0), 0f, HostMemory.nativeFloats(c), (int) c.stride(0));
     }
 
     /** @return whether cblas can read the matrix where it lies: float32, rows of contiguous values */
     private static boolean rowMajorFloats(INDArray x) {
         return x.dataType() == DataType.FLOAT && x.rank() == 2 && x.stride(1) == 1 && x.stride(0) >= Math.max(1, x.columns());
-    }
-
-    /** @return the array's first value: a view's buffer starts at the view's offset, as ND4J's own BLAS calls assume */
-    private static FloatPointer pointer(INDArray x) {
-        return new FloatPointer(x.data().addressPointer());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.nmsparse.engine.network;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -115,6 +116,19 @@ public final class HostMemory {
     static FloatBuffer liveView(INDArray array) {
         requireWhole(array, DataType.FLOAT, (int) array.length());
         return array.data().asNioFloat();
+    }
+
+    /**
+     * @return where an array's first value lies, for a native library that reads and writes the array in place on
+     *         the CPU backend (OpenBLAS's GEMM in {@link Gemm}), as ND4J's own ops do: there the host memory is the
+     *         array's, so no sync or tag is needed. A view's buffer starts at the view's first value.
+     * @throws IllegalStateException on another backend, where host memory is only a copy
+     */
+    static FloatPointer nativeFloats(INDArray array) {
+        if (!Nd4jRuntime.cpuBackend() || array.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("a native library may read a " + array.dataType() + " array in place only on the CPU backend");
+        }
+        return new FloatPointer(array.data().addressPointer());
     }
 
     /**
