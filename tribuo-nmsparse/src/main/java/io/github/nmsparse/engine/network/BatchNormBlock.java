@@ -142,34 +142,39 @@ final class BatchNormBlock extends Block {
         return b.y;
     }
 
-    /**
-     * Positions summed in float before their sum joins the channel's double total: the float loop over channels is
-     * one the JIT vectorizes, and a float sum of this many values loses nothing that matters.
-     */
-    private static final int CHUNK = 64;
+    /** Tiles summed in float before their sums join the channel's double totals. */
+    private static final int TILES_PER_SUM = 64;
 
     /**
      * Adds, per channel, the sums of {@code a} and of {@code a * b} over the positions into {@code sumA} and
-     * {@code sumAB}; with {@code b == a} that is the sum and the sum of squares.
+     * {@code sumAB}; with {@code b == a} that is the sum and the sum of squares. Each value of a tile has its own float
+     * partial sum over up to {@value #TILES_PER_SUM} tiles (a vectorized loop), which then joins its channel's total.
      */
     private void channelSums(float[] a, float[] b, int positions, double[] sumA, double[] sumAB) {
-        float[] partA = new float[channels];
-        float[] partAB = new float[channels];
-        for (int start = 0; start < positions; start += CHUNK) {
+        ChannelTiles tiles = new ChannelTiles(channels);
+        float[] aTile = new float[tiles.length];
+        float[] bTile = b == a ? aTile : new float[tiles.length];
+        float[] partA = new float[tiles.length];
+        float[] partAB = new float[tiles.length];
+        int total = positions * channels;
+        for (int start = 0; start < total; ) {
             Arrays.fill(partA, 0f);
             Arrays.fill(partAB, 0f);
-            int end = Math.min(positions, start + CHUNK) * channels;
-            for (int p = start * channels; p < end; p += channels) {
-                for (int c = 0; c < channels; c++) {
-                    float v = a[p + c];
-                    partA[c] += v;
-                    partAB[c] += v * b[p + c];
+            int end = Math.min(total, start + TILES_PER_SUM * tiles.length);
+            for (; start < end; start += tiles.length) {
+                int length = Math.min(tiles.length, end - start);
+                System.arraycopy(a, start, aTile, 0, length);
+                if (b != a) {
+                    System.arraycopy(b, start, bTile, 0, length);
+                }
+                for (int j = 0; j < length; j++) {
+                    float v = aTile[j];
+                    partA[j] += v;
+                    partAB[j] += v * bTile[j];
                 }
             }
-            for (int c = 0; c < channels; c++) {
-                sumA[c] += partA[c];
-                sumAB[c] += partAB[c];
-            }
+            tiles.addByChannel(partA, sumA);
+            tiles.addByChannel(partAB, sumAB);
         }
     }
 
@@ -188,21 +193,49 @@ final class BatchNormBlock extends Block {
             runningMean[c] = (1 - MOMENTUM) * runningMean[c] + MOMENTUM * (float) m;
             runningVariance[c] = (1 - MOMENTUM) * runningVariance[c] + MOMENTUM * (float) unbiased;
         }
-        for (int p = 0; p < positions * channels; p += channels) {
-            for (int c = 0; c < channels; c++) {
-                float n = (z[p + c] - mean[c]) * inverseStd[c];
-                normalized[p + c] = n;
-                y[p + c] = gamma[c] * n + beta[c];
+        ChannelTiles tiles = new ChannelTiles(channels);
+        float[] meanTile = tiles.repeat(mean);
+        float[] inverseStdTile = tiles.repeat(inverseStd);
+        float[] gammaTile = tiles.repeat(gamma);
+        float[] betaTile = tiles.repeat(beta);
+        float[] zTile = new float[tiles.length];
+        float[] normalizedTile = new float[tiles.length];
+        float[] yTile = new float[tiles.length];
+        int total = positions * channels;
+        for (int start = 0; start < total; start += tiles.length) {
+            int length = Math.min(tiles.length, total - start);
+            System.arraycopy(z, start, zTile, 0, length);
+            for (int j = 0; j < length; j++) {
+                float n = (zTile[j] - meanTile[j]) * inverseStdTile[j];
+                normalizedTile[j] = n;
+                yTile[j] = gammaTile[j] * n + betaTile[j];
             }
+            System.arraycopy(normalizedTile, 0, normalized, start, length);
+            System.arraycopy(yTile, 0, y, start, length);
         }
     }
 
     /** Normalizes with the running averages. */
     private void forwardInference(float[] z, float[] y, int positions) {
-        for (int p = 0; p < positions * channels; p += channels) {
-            for (int c = 0; c < channels; c++) {
-                y[p + c] = gamma[c] * (z[p + c] - runningMean[c]) / (float) Math.sqrt(runningVariance[c] + EPSILON) + beta[c];
+        float[] deviation = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            deviation[c] = (float) Math.sqrt(runningVariance[c] + EPSILON);
+        }
+        ChannelTiles tiles = new ChannelTiles(channels);
+        float[] meanTile = tiles.repeat(runningMean);
+        float[] deviationTile = tiles.repeat(deviation);
+        float[] gammaTile = tiles.repeat(gamma);
+        float[] betaTile = tiles.repeat(beta);
+        float[] zTile = new float[tiles.length];
+        float[] yTile = new float[tiles.length];
+        int total = positions * channels;
+        for (int start = 0; start < total; start += tiles.length) {
+            int length = Math.min(tiles.length, total - start);
+            System.arraycopy(z, start, zTile, 0, length);
+            for (int j = 0; j < length; j++) {
+                yTile[j] = gammaTile[j] * (zTile[j] - meanTile[j]) / deviationTile[j] + betaTile[j];
             }
+            System.arraycopy(yTile, 0, y, start, length);
         }
     }
 
@@ -234,10 +267,22 @@ final class BatchNormBlock extends Block {
         }
         Tensor dInput = b.inputGradient(dy.rows, input);
         float[] dx = dInput.writeHeap();
-        for (int p = 0; p < positions * channels; p += channels) {
-            for (int c = 0; c < channels; c++) {
-                dx[p + c] = scale[c] * (gradient[p + c] - meanGradient[c] - normalized[p + c] * meanGradientNormalized[c]);
+        ChannelTiles tiles = new ChannelTiles(channels);
+        float[] scaleTile = tiles.repeat(scale);
+        float[] meanGradientTile = tiles.repeat(meanGradient);
+        float[] meanGradientNormalizedTile = tiles.repeat(meanGradientNormalized);
+        float[] gradientTile = new float[tiles.length];
+        float[] normalizedTile = new float[tiles.length];
+        float[] dxTile = new float[tiles.length];
+        int total = positions * channels;
+        for (int start = 0; start < total; start += tiles.length) {
+            int length = Math.min(tiles.length, total - start);
+            System.arraycopy(gradient, start, gradientTile, 0, length);
+            System.arraycopy(normalized, start, normalizedTile, 0, length);
+            for (int j = 0; j < length; j++) {
+                dxTile[j] = scaleTile[j] * (gradientTile[j] - meanGradientTile[j] - normalizedTile[j] * meanGradientNormalizedTile[j]);
             }
+            System.arraycopy(dxTile, 0, dx, start, length);
         }
         return dInput;
     }

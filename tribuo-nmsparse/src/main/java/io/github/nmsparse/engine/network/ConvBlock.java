@@ -184,7 +184,7 @@ final class ConvBlock extends Block {
     @Override
     Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
         Buffers b = (Buffers) buffers;
-        layer.setBiasGradient(dy.readHeap(), dy.rows * output.positions());
+        layer.setBiasGradientOverPositions(dy.readHeap(), dy.rows * output.positions());
         int channels = spec.channels();
         if (b.ops != null) {
             if (inputGradient) {

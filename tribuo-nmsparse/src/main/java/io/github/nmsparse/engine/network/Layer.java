@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -66,23 +65,48 @@ final class Layer {
 
     /** Adds the biases to each of {@code rows} rows of outputs in {@code z}, row-major with one value per output. */
     void addBias(float[] z, int rows) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * outputs;
-            for (int k = 0; k < outputs; k++) {
-                z[base + k] += biasValues[k];
+        ChannelTiles tiles = new ChannelTiles(outputs);
+        float[] biasTile = tiles.repeat(biasValues);
+        float[] zTile = new float[tiles.length];
+        int total = rows * outputs;
+        for (int start = 0; start < total; start += tiles.length) {
+            int length = Math.min(tiles.length, total - start);
+            System.arraycopy(z, start, zTile, 0, length);
+            for (int j = 0; j < length; j++) {
+                zTile[j] += biasTile[j];
             }
+            System.arraycopy(zTile, 0, z, start, length);
         }
     }
 
-    /** Sets the bias gradient to the column sums of {@code rows} rows of dLoss/d(output) in {@code delta}. */
+    /**
+     * Sets the bias gradient to the column sums of {@code rows} rows of dLoss/d(output) in {@code delta}, each column
+     * summed in row order (a dense layer's examples).
+     */
     void setBiasGradient(float[] delta, int rows) {
-        Arrays.fill(biasGradient, 0f);
-        for (int r = 0; r < rows; r++) {
-            int base = r * outputs;
-            for (int k = 0; k < outputs; k++) {
-                biasGradient[k] += delta[base + k];
+        sumColumns(delta, rows, new ChannelTiles(outputs, 1));
+    }
+
+    /**
+     * Sets the bias gradient to the column sums over a convolution's {@code positions} (of all examples): each row of
+     * a tile of several positions has float sums of its own, added at the end, since a convolution has few channels.
+     */
+    void setBiasGradientOverPositions(float[] delta, int positions) {
+        sumColumns(delta, positions, new ChannelTiles(outputs));
+    }
+
+    private void sumColumns(float[] delta, int rows, ChannelTiles tiles) {
+        float[] deltaTile = new float[tiles.length];
+        float[] sums = new float[tiles.length];
+        int total = rows * outputs;
+        for (int start = 0; start < total; start += tiles.length) {
+            int length = Math.min(tiles.length, total - start);
+            System.arraycopy(delta, start, deltaTile, 0, length);
+            for (int j = 0; j < length; j++) {
+                sums[j] += deltaTile[j];
             }
         }
+        tiles.sumByChannel(sums, biasGradient);
     }
 
     /** @return the weights, then the biases */
