@@ -56,14 +56,12 @@ public enum Activation {
     void backward(float[] z, float[] a, float[] dy, float[] dx, int count) {
         switch (this) {
             case RELU -> {
-                // dx = z > 0 ? dy : +0, as a bit mask: the JIT compiled the select to a branch, mispredicted about
-                // every other time on real activations (8x slower on random ones). The mask is all ones exactly
-                // when z's bits, read as an int, are positive and not zero: z > 0, or a NaN without its sign bit
-                // (which passes dy through where the select gave 0; a NaN activation has diverged already).
+                // dx = z > 0 ? dy : +0 in arithmetic C2 vectorizes (3.5x a scalar bit mask, which was 8x a select
+                // compiled to a branch): a = max(z, 0) scaled by 2^254 is at least 1 for every a > 0, subnormals
+                // included, and +0 otherwise, so the factor is exactly 1 or 0, and adding +0 turns dy * 0 = -0 into
+                // +0. Exact for finite dy; an infinite dy where z <= 0 gives NaN, which the divergence check stops.
                 for (int i = 0; i < count; i++) {
-                    int bits = Float.floatToRawIntBits(z[i]);
-                    int mask = (-bits & ~bits) >> 31;
-                    dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & mask);
+                    dx[i] = dy[i] * Math.min(1f, a[i] * 0x1p127f * 0x1p127f) + 0f;
                 }
             }
             default -> {

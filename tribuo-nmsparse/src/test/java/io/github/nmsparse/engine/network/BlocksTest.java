@@ -117,6 +117,9 @@ class BlocksTest {
             float expected = z[i] > 0f ? dy[i] : 0f;
             assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dx[i]), "z = " + z[i] + ": dx " + dx[i]);
         }
+        float[] overflowed = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        Activation.RELU.backward(new float[] {-1f, 2f}, new float[] {0f, 2f}, overflowed, dx, 2);
+        assertTrue(Float.isNaN(dx[0]) && dx[1] == Float.POSITIVE_INFINITY, "an infinite gradient shows as NaN where z <= 0, not as 0");
     }
 
     @Test
