@@ -32,8 +32,12 @@ def network(sparse):
     def conv(cin, cout):
         return NMConv2d(cin, cout, 2, 4, 2e-4) if sparse else torch.nn.Conv2d(cin, cout, 3, padding=1)
     hidden = NMLinear(32 * 7 * 7, 128, 2, 4, 2e-4) if sparse else torch.nn.Linear(32 * 7 * 7, 128)
-    return torch.nn.Sequential(conv(1, 16), torch.nn.ReLU(), torch.nn.MaxPool2d(2), conv(16, 32), torch.nn.ReLU(),
-                               torch.nn.MaxPool2d(2), torch.nn.Flatten(), hidden, torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    model = torch.nn.Sequential(conv(1, 16), torch.nn.ReLU(), torch.nn.MaxPool2d(2), conv(16, 32), torch.nn.ReLU(),
+                                torch.nn.MaxPool2d(2), torch.nn.Flatten(), hidden, torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    # Channels-last: PyTorch's faster layout for these convolutions here (a dense step 22.5 against 32.4 ms in NCHW,
+    # 2026-12-02). SR-STE's permuted weights put PyTorch's convolutions in it anyway, so both methods run in the same
+    # layout, PyTorch's best on this machine.
+    return model.to(memory_format=torch.channels_last)
 
 
 def epoch_seconds(sparse, x, y, epochs=5):

@@ -49,10 +49,14 @@ class Residual(torch.nn.Module):
 
 
 def network(sparse):
-    return torch.nn.Sequential(Conv(1, 16, 3, 1, 1, sparse), torch.nn.BatchNorm2d(16), torch.nn.ReLU(),
-                               Residual(16, 16, 1, sparse), torch.nn.ReLU(), Residual(16, 32, 2, sparse), torch.nn.ReLU(),
-                               Residual(32, 64, 2, sparse), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
-                               torch.nn.Linear(64, 10))
+    model = torch.nn.Sequential(Conv(1, 16, 3, 1, 1, sparse), torch.nn.BatchNorm2d(16), torch.nn.ReLU(),
+                                Residual(16, 16, 1, sparse), torch.nn.ReLU(), Residual(16, 32, 2, sparse), torch.nn.ReLU(),
+                                Residual(32, 64, 2, sparse), torch.nn.ReLU(), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(),
+                                torch.nn.Linear(64, 10))
+    # Channels-last: PyTorch's faster layout for these convolutions here (a dense step 29.8 against 46.0 ms in NCHW,
+    # 2026-12-02). SR-STE's permuted weights put PyTorch's convolutions in it anyway, so both methods run in the same
+    # layout, PyTorch's best on this machine.
+    return model.to(memory_format=torch.channels_last)
 
 
 def train(sparse, x, y, x_test, y_test, epochs=8, batch=32, lr=5e-3, weight_decay=1e-1):
