@@ -198,21 +198,17 @@ final class BatchNormBlock extends Block {
         float[] inverseStdTile = tiles.repeat(inverseStd);
         float[] gammaTile = tiles.repeat(gamma);
         float[] betaTile = tiles.repeat(beta);
-        float[] zTile = new float[tiles.length];
-        float[] normalizedTile = new float[tiles.length];
-        float[] yTile = new float[tiles.length];
-        int total = positions * channels;
-        for (int start = 0; start < total; start += tiles.length) {
-            int length = Math.min(tiles.length, total - start);
-            System.arraycopy(z, start, zTile, 0, length);
+        ChannelTiles.Pass pass = tiles.pass(positions * channels);
+        float[] zTile = pass.read(z);
+        float[] normalizedTile = pass.write(normalized);
+        float[] yTile = pass.write(y);
+        pass.run(length -> {
             for (int j = 0; j < length; j++) {
                 float n = (zTile[j] - meanTile[j]) * inverseStdTile[j];
                 normalizedTile[j] = n;
                 yTile[j] = gammaTile[j] * n + betaTile[j];
             }
-            System.arraycopy(normalizedTile, 0, normalized, start, length);
-            System.arraycopy(yTile, 0, y, start, length);
-        }
+        });
     }
 
     /** Normalizes with the running averages. */
@@ -226,17 +222,14 @@ final class BatchNormBlock extends Block {
         float[] deviationTile = tiles.repeat(deviation);
         float[] gammaTile = tiles.repeat(gamma);
         float[] betaTile = tiles.repeat(beta);
-        float[] zTile = new float[tiles.length];
-        float[] yTile = new float[tiles.length];
-        int total = positions * channels;
-        for (int start = 0; start < total; start += tiles.length) {
-            int length = Math.min(tiles.length, total - start);
-            System.arraycopy(z, start, zTile, 0, length);
+        ChannelTiles.Pass pass = tiles.pass(positions * channels);
+        float[] zTile = pass.read(z);
+        float[] yTile = pass.write(y);
+        pass.run(length -> {
             for (int j = 0; j < length; j++) {
                 yTile[j] = gammaTile[j] * (zTile[j] - meanTile[j]) / deviationTile[j] + betaTile[j];
             }
-            System.arraycopy(yTile, 0, y, start, length);
-        }
+        });
     }
 
     /**
@@ -271,19 +264,15 @@ final class BatchNormBlock extends Block {
         float[] scaleTile = tiles.repeat(scale);
         float[] meanGradientTile = tiles.repeat(meanGradient);
         float[] meanGradientNormalizedTile = tiles.repeat(meanGradientNormalized);
-        float[] gradientTile = new float[tiles.length];
-        float[] normalizedTile = new float[tiles.length];
-        float[] dxTile = new float[tiles.length];
-        int total = positions * channels;
-        for (int start = 0; start < total; start += tiles.length) {
-            int length = Math.min(tiles.length, total - start);
-            System.arraycopy(gradient, start, gradientTile, 0, length);
-            System.arraycopy(normalized, start, normalizedTile, 0, length);
+        ChannelTiles.Pass pass = tiles.pass(positions * channels);
+        float[] gradientTile = pass.read(gradient);
+        float[] normalizedTile = pass.read(normalized);
+        float[] dxTile = pass.write(dx);
+        pass.run(length -> {
             for (int j = 0; j < length; j++) {
                 dxTile[j] = scaleTile[j] * (gradientTile[j] - meanGradientTile[j] - normalizedTile[j] * meanGradientNormalizedTile[j]);
             }
-            System.arraycopy(dxTile, 0, dx, start, length);
-        }
+        });
         return dInput;
     }
 

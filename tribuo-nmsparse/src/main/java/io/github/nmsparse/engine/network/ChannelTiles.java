@@ -1,6 +1,8 @@
 package io.github.nmsparse.engine.network;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Tiles of values laid out as positions x channels (channels innermost), for loops that combine each value with its
@@ -53,6 +55,76 @@ final class ChannelTiles {
     void addByChannel(float[] tileSums, double[] totals) {
         for (int j = 0; j < length; j++) {
             totals[j % channels] += tileSums[j];
+        }
+    }
+
+    /** @return a pass over the first {@code total} values of arrays laid out as these tiles are */
+    Pass pass(int total) {
+        return new Pass(total);
+    }
+
+    /** The work on one tile: values 0 to {@code length - 1} of the tile buffers its {@link Pass} handed out. */
+    @FunctionalInterface
+    interface TileKernel {
+        void apply(int length);
+    }
+
+    /**
+     * One pass over arrays, a tile at a time. Each array read is copied into its tile buffer before the kernel runs
+     * on the tile, and each array written is copied out of its buffer after, so the kernel indexes every array from 0.
+     */
+    final class Pass {
+        private final int total;
+        private final List<float[]> sources = new ArrayList<>();
+        private final List<float[]> sourceTiles = new ArrayList<>();
+        private final List<float[]> targets = new ArrayList<>();
+        private final List<float[]> targetTiles = new ArrayList<>();
+
+        private Pass(int total) {
+            this.total = total;
+        }
+
+        /** @return the tile buffer that holds, during each kernel call, the current tile of {@code source} */
+        float[] read(float[] source) {
+            float[] tile = new float[length];
+            sources.add(source);
+            sourceTiles.add(tile);
+            return tile;
+        }
+
+        /** @return the tile buffer that the kernel fills, copied after each call into the current tile of {@code target} */
+        float[] write(float[] target) {
+            float[] tile = new float[length];
+            targets.add(target);
+            targetTiles.add(tile);
+            return tile;
+        }
+
+        /** @return the tile buffer for an array that the kernel both reads and writes */
+        float[] update(float[] array) {
+            float[] tile = read(array);
+            targets.add(array);
+            targetTiles.add(tile);
+            return tile;
+        }
+
+        /** Runs {@code kernel} on each tile in order; the last tile may be partial. */
+        void run(TileKernel kernel) {
+            // Arrays typed float[] rather than the lists' Object let each copy skip its type checks.
+            float[][] from = sources.toArray(new float[0][]);
+            float[][] fromTiles = sourceTiles.toArray(new float[0][]);
+            float[][] to = targets.toArray(new float[0][]);
+            float[][] toTiles = targetTiles.toArray(new float[0][]);
+            for (int start = 0; start < total; start += length) {
+                int tileLength = Math.min(length, total - start);
+                for (int i = 0; i < from.length; i++) {
+                    System.arraycopy(from[i], start, fromTiles[i], 0, tileLength);
+                }
+                kernel.apply(tileLength);
+                for (int i = 0; i < to.length; i++) {
+                    System.arraycopy(toTiles[i], 0, to[i], start, tileLength);
+                }
+            }
         }
     }
 }

@@ -52,7 +52,7 @@ public final class HostMemory {
      *         where the fused executor and live views are correct
      */
     public static boolean sharedWithHost() {
-        return !split && Nd4j.getEnvironment().isCPU();
+        return !split && Nd4jRuntime.cpuBackend();
     }
 
     /**

@@ -67,16 +67,13 @@ final class Layer {
     void addBias(float[] z, int rows) {
         ChannelTiles tiles = new ChannelTiles(outputs);
         float[] biasTile = tiles.repeat(biasValues);
-        float[] zTile = new float[tiles.length];
-        int total = rows * outputs;
-        for (int start = 0; start < total; start += tiles.length) {
-            int length = Math.min(tiles.length, total - start);
-            System.arraycopy(z, start, zTile, 0, length);
+        ChannelTiles.Pass pass = tiles.pass(rows * outputs);
+        float[] zTile = pass.update(z);
+        pass.run(length -> {
             for (int j = 0; j < length; j++) {
                 zTile[j] += biasTile[j];
             }
-            System.arraycopy(zTile, 0, z, start, length);
-        }
+        });
     }
 
     /**
@@ -96,16 +93,14 @@ final class Layer {
     }
 
     private void sumColumns(float[] delta, int rows, ChannelTiles tiles) {
-        float[] deltaTile = new float[tiles.length];
+        ChannelTiles.Pass pass = tiles.pass(rows * outputs);
+        float[] deltaTile = pass.read(delta);
         float[] sums = new float[tiles.length];
-        int total = rows * outputs;
-        for (int start = 0; start < total; start += tiles.length) {
-            int length = Math.min(tiles.length, total - start);
-            System.arraycopy(delta, start, deltaTile, 0, length);
+        pass.run(length -> {
             for (int j = 0; j < length; j++) {
                 sums[j] += deltaTile[j];
             }
-        }
+        });
         tiles.sumByChannel(sums, biasGradient);
     }
 

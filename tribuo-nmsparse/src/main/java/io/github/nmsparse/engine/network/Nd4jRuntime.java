@@ -82,7 +82,7 @@ public final class Nd4jRuntime {
     /** @return whether the loaded ND4J build is the oneDNN one, on the CPU backend */
     static synchronized boolean buildHasOneDnn() {
         if (buildHasOneDnn == null) {
-            buildHasOneDnn = Nd4j.getEnvironment().isCPU() && NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
+            buildHasOneDnn = cpuBackend() && NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
         }
         return buildHasOneDnn;
     }
