@@ -21,7 +21,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * One direction of dependency: core <- engine (state <- network <- method, optimizer <- the training loop) <- Tribuo
- * layer <- experiments <- reports <- command line. The engine uses OLCUT's configuration and provenance (its methods,
+ * layer <- Spark <- experiments <- reports <- command line. Only the Spark package touches Spark. The engine uses OLCUT's configuration and provenance (its methods,
  * optimizers and listeners are configurable components), and nothing else of OLCUT or Tribuo.
  */
 @AnalyzeClasses(packages = "io.github.nmsparse", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -30,14 +30,14 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule coreIsPlainJava = noClasses().that().resideInAPackage("io.github.nmsparse.core..")
             .should().dependOnClassesThat().resideInAnyPackage("org.tribuo..", "org.nd4j..", "com.oracle.labs..",
-                    "io.github.nmsparse.engine..", "io.github.nmsparse.tribuo..", "io.github.nmsparse.experiment..",
-                    "io.github.nmsparse.report..", "io.github.nmsparse.cli..");
+                    "io.github.nmsparse.engine..", "io.github.nmsparse.tribuo..", "io.github.nmsparse.spark..",
+                    "io.github.nmsparse.experiment..", "io.github.nmsparse.report..", "io.github.nmsparse.cli..");
 
     @ArchTest
     static final ArchRule engineKnowsNothingOfTribuo = noClasses().that().resideInAPackage("io.github.nmsparse.engine..")
             .should().dependOnClassesThat().resideInAnyPackage("org.tribuo..",
-                    "io.github.nmsparse.tribuo..", "io.github.nmsparse.experiment..", "io.github.nmsparse.report..",
-                    "io.github.nmsparse.cli..");
+                    "io.github.nmsparse.tribuo..", "io.github.nmsparse.spark..", "io.github.nmsparse.experiment..",
+                    "io.github.nmsparse.report..", "io.github.nmsparse.cli..");
 
     @ArchTest
     static final ArchRule engineUsesOnlyOlcutsConfigurationAndProvenance = noClasses().that().resideInAPackage("io.github.nmsparse.engine..")
@@ -65,9 +65,20 @@ class ArchitectureTest {
     static final ArchRule noCyclesBetweenPackages = slices().matching("io.github.nmsparse.(**)").should().beFreeOfCycles();
 
     @ArchTest
-    static final ArchRule tribuoLayerKnowsNothingOfExperimentsReportsOrTheCli = noClasses().that()
+    static final ArchRule tribuoLayerKnowsNothingOfSparkExperimentsReportsOrTheCli = noClasses().that()
             .resideInAPackage("io.github.nmsparse.tribuo..").should().dependOnClassesThat().resideInAnyPackage(
+                    "io.github.nmsparse.spark..", "io.github.nmsparse.experiment..", "io.github.nmsparse.report..",
+                    "io.github.nmsparse.cli..");
+
+    @ArchTest
+    static final ArchRule sparkLayerKnowsNothingOfExperimentsReportsOrTheCli = noClasses().that()
+            .resideInAPackage("io.github.nmsparse.spark..").should().dependOnClassesThat().resideInAnyPackage(
                     "io.github.nmsparse.experiment..", "io.github.nmsparse.report..", "io.github.nmsparse.cli..");
+
+    @ArchTest
+    static final ArchRule onlyTheSparkLayerTouchesSpark = noClasses().that().resideOutsideOfPackage("io.github.nmsparse.spark..")
+            .should().dependOnClassesThat().resideInAPackage("org.apache.spark..")
+            .because("Spark is a provided dependency, present only under spark-submit or -Pspark: the rest runs without it");
 
     @ArchTest
     static final ArchRule experimentsKnowNothingOfReportsOrTheCli = noClasses().that()

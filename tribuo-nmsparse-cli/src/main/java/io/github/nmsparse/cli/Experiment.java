@@ -13,6 +13,7 @@ import io.github.nmsparse.experiment.ExperimentRunner;
 import io.github.nmsparse.experiment.ResultTable;
 import io.github.nmsparse.experiment.RunResult;
 import io.github.nmsparse.report.ResultsDocument;
+import io.github.nmsparse.spark.SparkJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,6 +58,9 @@ public final class Experiment {
         /** Results document. */
         @Option(longName = "results-doc", usage = "Also write a Markdown results document here (charts go to results/ beside it).")
         public Path resultsDoc;
+        /** Spark master. */
+        @Option(longName = "spark-master", usage = "Run the grid's runs as Apache Spark tasks on this master, e.g. local[2] or spark://host:7077 (README, \"Scaling out\").")
+        public String sparkMaster;
         /** Override. */
         @Option(longName = "methods", usage = "Override the methods, comma-separated: DENSE,STE,SR_STE,ASP.")
         public List<String> methods;
@@ -146,7 +150,14 @@ public final class Experiment {
         }
         out.printf("Experiment '%s': %d runs into %s%n", options.grid, grid.runs().size(), options.out);
         ExperimentRunner runner = new ExperimentRunner(grid, configurations, options.out, out);
-        List<RunResult> results = runner.run();
+        List<RunResult> results;
+        if (options.sparkMaster == null) {
+            results = runner.run();
+        } else {
+            try (SparkJob spark = SparkJob.start(options.sparkMaster, "nmsparse experiment " + options.grid, Map.of())) {
+                results = runner.run(spark);
+            }
+        }
         ResultTable table = new ResultTable(results);
         Files.writeString(options.out.resolve("results.csv"), table.csv(), StandardCharsets.UTF_8);
         Files.writeString(options.out.resolve("results.md"), table.markdown(), StandardCharsets.UTF_8);

@@ -396,7 +396,8 @@ public final class TrainTest {
 
     /** Makes java.util.logging print bare lines, and quiets ND4J's start-up messages. */
     static final class ConsoleLogging {
-        private static final List<Logger> QUIETED = List.of(Logger.getLogger("org.nd4j"), Logger.getLogger("org.reflections"));
+        private static final List<Logger> QUIETED = List.of(Logger.getLogger("org.nd4j"), Logger.getLogger("org.reflections"),
+                Logger.getLogger("org.apache.spark"), Logger.getLogger("org.sparkproject"), Logger.getLogger("org.apache.hadoop"));
 
         private ConsoleLogging() {
         }

@@ -1,24 +1,7 @@
 package io.github.nmsparse.experiment;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
-import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
-import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
-import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.Provenance;
-import io.github.nmsparse.core.NMPattern;
-import io.github.nmsparse.engine.EpochRecord;
-import io.github.nmsparse.engine.TrainingDivergedException;
-import io.github.nmsparse.tribuo.NMSparseModel;
+import io.github.nmsparse.spark.SparkJob;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
-import org.tribuo.Dataset;
-import org.tribuo.Output;
-import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.evaluation.Evaluation;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,28 +9,25 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
- * Runs an {@link ExperimentGrid}, one run at a time, into a directory: {@code runs/RUN_ID/} holds each run's
- * {@code result.json}, {@code provenance.json} (the model's provenance in OLCUT's JSON format) and {@code
- * model.nmsparse}. A run whose result file exists is not run again, so a grid stopped at any point resumes where
- * it stopped; files are written to a temporary name and moved into place, so a stop mid-write leaves no half file.
+ * Runs an {@link ExperimentGrid} into a directory, in this JVM one run at a time, or as Spark tasks ({@link
+ * #run(SparkJob)}): {@code runs/RUN_ID/} holds each run's {@code result.json}, {@code provenance.json} (the model's
+ * provenance in OLCUT's JSON format) and {@code model.nmsparse}. A run whose result file exists is not run again, so a
+ * grid stopped at any point resumes where it stopped; files are written to a temporary name and moved into place, so a
+ * stop mid-write leaves no half file. Both ways run each run as the same {@link GridRun}, so a run's result does not
+ * depend on where it ran.
  */
 public final class ExperimentRunner {
 
     /** The file that marks a run as finished. */
     public static final String RESULT_FILE = "result.json";
 
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(SerializationFeature.INDENT_OUTPUT).addModule(EpochRecordJson.module()).build();
-
     private final ExperimentGrid grid;
-    private final List<URL> configurations;
+    private final GridRun.Setting setting;
     private final Path directory;
     private final PrintStream progress;
 
@@ -59,91 +39,101 @@ public final class ExperimentRunner {
      */
     public ExperimentRunner(ExperimentGrid grid, List<URL> configurations, Path directory, PrintStream progress) {
         this.grid = grid;
-        this.configurations = List.copyOf(configurations);
+        this.setting = new GridRun.Setting(configurations, grid.trainer(), grid.epochs(), grid.train(), grid.test(),
+                grid.response(), directory.toString());
         this.directory = directory;
         this.progress = progress;
     }
 
     /**
-     * Runs every run of the grid that has no result yet.
+     * Runs every run of the grid that has no result yet, one after another in this JVM.
      *
      * @return the results of every run of the grid, earlier ones included, in the grid's order
      * @throws IOException when data or results cannot be read or written
      */
     public List<RunResult> run() throws IOException {
-        NMSparseTrainer<?> base = baseTrainer();
-        requireSameSettings(base);
-        return runTyped(base, grid.runs());
-    }
-
-    private <T extends Output<T>> List<RunResult> runTyped(NMSparseTrainer<T> base, List<RunSpec> runs) throws IOException {
-        DataFiles<T> files = new DataFiles<>(base.outputFactory(), grid.response());
-        Dataset<T> train = files.load(Path.of(grid.train()));
-        Dataset<T> test = files.load(Path.of(grid.test()));
+        requireSameSettings(setting.baseTrainer());
+        List<RunSpec> runs = grid.runs();
         List<RunResult> results = new ArrayList<>();
         int skipped = 0;
         double secondsThisSession = 0;
         int doneThisSession = 0;
         for (int i = 0; i < runs.size(); i++) {
             RunSpec run = runs.get(i);
-            Path runDirectory = directory.resolve("runs").resolve(run.id());
-            Path resultFile = runDirectory.resolve(RESULT_FILE);
-            if (Files.isRegularFile(resultFile)) {
-                results.add(read(resultFile));
+            if (finished(run)) {
+                results.add(read(resultFile(run)));
                 skipped++;
                 continue;
             }
             progress.printf(Locale.ROOT, "[%d/%d] %s ...%n", i + 1, runs.size(), run.id());
             long start = System.nanoTime();
-            @SuppressWarnings("unchecked")
-            NMSparseTrainer<T> trainer = (NMSparseTrainer<T>) trainer(base, run);
-            RunResult result = trainAndMeasure(run, trainer, train, test, runDirectory);
+            RunResult result = new GridRun(setting, run).execute();
             results.add(result);
             secondsThisSession += (System.nanoTime() - start) / 1e9;
             doneThisSession++;
-            int left = runs.size() - i - 1;
-            double eta = left * secondsThisSession / doneThisSession;
-            String outcome = result.failure() != null ? "FAILED (" + result.failure() + ")"
-                    : String.format(Locale.ROOT, "test accuracy %.2f%%, final SAD %.4f%%", 100 * result.testAccuracy(), 100 * result.finalSadFraction());
-            progress.printf(Locale.ROOT, "[%d/%d] %s: %s, %.1f s; %d done (%d from before), about %s left%n",
-                    i + 1, runs.size(), run.id(), outcome, result.trainSeconds(), i + 1, skipped, duration(eta));
+            double eta = (runs.size() - i - 1) * secondsThisSession / doneThisSession;
+            progress.printf(Locale.ROOT, "[%d/%d] %s: %s; %d done (%d from before), about %s left%n",
+                    i + 1, runs.size(), run.id(), outcome(result), i + 1, skipped, duration(eta));
         }
-        if (skipped > 0) {
-            progress.printf(Locale.ROOT, "%d of %d runs were already finished in %s and were not run again.%n", skipped, runs.size(), directory);
-        }
+        reportSkipped(skipped, runs.size());
         return results;
     }
 
-    private <T extends Output<T>> RunResult trainAndMeasure(RunSpec run, NMSparseTrainer<T> trainer, Dataset<T> train,
-                                                            Dataset<T> test, Path runDirectory) throws IOException {
-        long start = System.nanoTime();
-        NMSparseModel<T> model;
-        try {
-            model = trainer.train(train);
-        } catch (TrainingDivergedException e) {
-            // One diverging setting (a large lambda_w, say) is a result to report, not a reason to stop the grid.
-            RunResult failed = RunResult.failed(run, density(run), (System.nanoTime() - start) / 1e9, e.getMessage());
-            Files.createDirectories(runDirectory);
-            writeAtomically(runDirectory.resolve(RESULT_FILE), JSON.writeValueAsString(failed));
-            return failed;
+    /**
+     * Runs every run of the grid that has no result yet as one Spark task each, then reads every result back from
+     * the run directories. The data files and this directory must be at the same paths on every executor (a shared
+     * file system; on {@code local[N]} they are). Spark retries a failed task from the start, which a run allows.
+     *
+     * @param spark the Spark job to run in
+     * @return the results of every run of the grid, earlier ones included, in the grid's order
+     * @throws IOException           when data or results cannot be read or written
+     * @throws IllegalStateException when a run failed on every attempt Spark gave it
+     */
+    public List<RunResult> run(SparkJob spark) throws IOException {
+        requireSameSettings(setting.baseTrainer());
+        List<RunSpec> runs = grid.runs();
+        List<GridRun> pending = runs.stream().filter(run -> !finished(run)).map(run -> new GridRun(setting, run)).toList();
+        int skipped = runs.size() - pending.size();
+        if (!pending.isEmpty()) {
+            progress.printf(Locale.ROOT, "%d runs as Spark tasks, %d at a time ...%n", pending.size(), spark.parallelism());
+            spark.runEach(pending, GridRun::executeForId);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation<T> evaluation = trainer.outputFactory().getEvaluator().evaluate(model, test);
-        double accuracy = evaluation instanceof LabelEvaluation label ? label.accuracy() : Double.NaN;
-        Files.createDirectories(runDirectory);
-        Path modelFile = runDirectory.resolve("model.nmsparse");
-        Path partialModel = runDirectory.resolve("model.nmsparse.partial");
-        model.serializeToFile(partialModel);
-        Files.move(partialModel, modelFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        writeAtomically(runDirectory.resolve("provenance.json"),
-                new JsonProvenanceSerialization(true).marshalAndSerialize(model.getProvenance()));
-        List<EpochRecord> history = model.history();
-        EpochRecord last = history.get(history.size() - 1);
-        double meanFlips = history.stream().mapToLong(EpochRecord::flips).average().orElse(0);
-        RunResult result = new RunResult(run, lambdaW(trainer), density(run), accuracy, last.loss(), last.sadFraction(), meanFlips,
-                Files.size(modelFile), seconds, history, null);
-        writeAtomically(runDirectory.resolve(RESULT_FILE), JSON.writeValueAsString(result));
-        return result;
+        List<RunResult> results = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            RunSpec run = runs.get(i);
+            RunResult result = read(resultFile(run));
+            results.add(result);
+            if (pending.stream().anyMatch(p -> p.run().equals(run))) {
+                progress.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, runs.size(), run.id(), outcome(result));
+            }
+        }
+        reportSkipped(skipped, runs.size());
+        return results;
+    }
+
+    /** @return what the grid's runs share */
+    GridRun.Setting setting() {
+        return setting;
+    }
+
+    private boolean finished(RunSpec run) {
+        return Files.isRegularFile(resultFile(run));
+    }
+
+    private Path resultFile(RunSpec run) {
+        return setting.runDirectory(run).resolve(RESULT_FILE);
+    }
+
+    private static String outcome(RunResult result) {
+        String measured = result.failure() != null ? "FAILED (" + result.failure() + ")"
+                : String.format(Locale.ROOT, "test accuracy %.2f%%, final SAD %.4f%%", 100 * result.testAccuracy(), 100 * result.finalSadFraction());
+        return String.format(Locale.ROOT, "%s, %.1f s", measured, result.trainSeconds());
+    }
+
+    private void reportSkipped(int skipped, int total) {
+        if (skipped > 0) {
+            progress.printf(Locale.ROOT, "%d of %d runs were already finished in %s and were not run again.%n", skipped, total, directory);
+        }
     }
 
     /** The file that records what every run of the directory shares: the trainer's settings and the data. */
@@ -164,59 +154,13 @@ public final class ExperimentRunner {
             }
         } else {
             Files.createDirectories(directory);
-            writeAtomically(file, settings);
+            ResultFiles.writeAtomically(file, settings);
         }
-    }
-
-    /** @return the lambda_w the trainer's method trained with, read from its provenance; NaN when the method has none */
-    private static double lambdaW(NMSparseTrainer<?> trainer) {
-        Provenance method = trainer.getProvenance().getConfiguredParameters().get("method");
-        if (method instanceof ConfiguredObjectProvenance settings
-                && settings.getConfiguredParameters().get("lambdaW") instanceof PrimitiveProvenance<?> value) {
-            return ((Number) value.getValue()).doubleValue();
-        }
-        return Double.NaN;
-    }
-
-    private static double density(RunSpec run) {
-        if (!run.method().masksLayers()) {
-            return 1.0;
-        }
-        NMPattern pattern = NMPattern.parse(run.pattern());
-        return (double) pattern.n() / pattern.m();
     }
 
     /** @return the trainer every run starts from: the grid's component with the grid's epochs, before each run's settings */
     public NMSparseTrainer<?> baseTrainer() {
-        ConfigurationManager cm = new ConfigurationManager();
-        configurations.forEach(cm::addProperties);
-        String name = grid.trainer();
-        if (!cm.containsConfigurable(name)) {
-            throw new IllegalArgumentException("no trainer component named '" + name + "' in " + configurations);
-        }
-        if (grid.epochs() > 0) {
-            cm.overrideConfigurableProperty(name, "epochs", new SimpleProperty(Integer.toString(grid.epochs())));
-        }
-        Object trainer = cm.lookup(name);
-        if (!(trainer instanceof NMSparseTrainer<?> nmTrainer)) {
-            throw new IllegalArgumentException("component '" + name + "' is a " + trainer.getClass().getName() + ", not an NMSparseTrainer");
-        }
-        return nmTrainer;
-    }
-
-    /**
-     * @return the run's trainer: the base trainer with the run's method (the base's own when it is of that type, its
-     *         settings kept), pattern, seed and, for a sweep run, lambda_w
-     */
-    private static NMSparseTrainer<?> trainer(NMSparseTrainer<?> base, RunSpec run) {
-        TrainerSettings settings = TrainerSettings.of(base).component("method", run.method().type()).set("seed", Long.toString(run.seed()));
-        if (run.method().masksLayers()) {
-            settings.set("pattern", run.pattern());
-        }
-        if (!Double.isNaN(run.lambdaW())) {
-            settings.componentSetting("method", "lambdaW", Double.toString(run.lambdaW()));
-        }
-        return settings.build();
+        return setting.baseTrainer();
     }
 
     /**
@@ -228,7 +172,7 @@ public final class ExperimentRunner {
      */
     public static RunResult read(Path file) throws IOException {
         try {
-            return JSON.readValue(file.toFile(), RunResult.class);
+            return ResultFiles.JSON.readValue(file.toFile(), RunResult.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException("the result file " + file + " is damaged (" + e.getOriginalMessage()
                     + "); delete it to run that run again", e);
@@ -257,12 +201,6 @@ public final class ExperimentRunner {
             }
         }
         return results;
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(partial, text, StandardCharsets.UTF_8);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String duration(double seconds) {

@@ -8,6 +8,7 @@ import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.method.Ste;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -18,7 +19,7 @@ import java.util.stream.Collectors;
  * @param name the name, e.g. SR_STE
  * @param type the method's component class
  */
-public record Method(@JsonValue String name, Class<? extends SparsityMethod> type) {
+public record Method(@JsonValue String name, Class<? extends SparsityMethod> type) implements Serializable {
 
     /** Dense training, the baseline. */
     public static final Method DENSE = new Method("DENSE", Dense.class);

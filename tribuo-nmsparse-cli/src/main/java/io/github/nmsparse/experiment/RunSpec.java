@@ -1,5 +1,7 @@
 package io.github.nmsparse.experiment;
 
+import java.io.Serializable;
+
 /**
  * One training run of an experiment grid.
  *
@@ -8,7 +10,7 @@ package io.github.nmsparse.experiment;
  * @param lambdaW SR-STE's lambda_w for a sweep run, or NaN to keep the trainer's own
  * @param seed    the trainer's seed
  */
-public record RunSpec(Method method, String pattern, double lambdaW, long seed) {
+public record RunSpec(Method method, String pattern, double lambdaW, long seed) implements Serializable {
 
     /** @return a name that identifies the run and is safe as a directory name, e.g. SR_STE-2of4-seed1 */
     public String id() {

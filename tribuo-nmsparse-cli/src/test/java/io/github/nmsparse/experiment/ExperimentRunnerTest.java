@@ -28,7 +28,7 @@ class ExperimentRunnerTest {
             ExperimentRunnerTest.class.getResource("/plugin-descriptor/nmsparse-trainers.xml"),
             ExperimentRunnerTest.class.getResource("/experiments/digits-grids.xml"));
 
-    private static ExperimentGrid digitsGrid(int seeds) {
+    static ExperimentGrid digitsGrid(int seeds) {
         ConfigurationManager cm = new ConfigurationManager();
         CONFIGURATIONS.forEach(cm::addProperties);
         cm.overrideConfigurableProperty("digits-grid", "seeds", new SimpleProperty(Integer.toString(seeds)));
