@@ -41,7 +41,7 @@ class KillAndResumeTest {
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), Main.class.getName()));
         command.addAll(Arrays.asList(arguments(checkpoints, resumedModel)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile());
-        builder.environment().put("GOMP_SPINCOUNT", "0");
+        builder.environment().put("GOMP_SPINCOUNT", "3000");
         Process process = builder.start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
