@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Runs an {@link ExperimentGrid} into a directory, in this JVM one run at a time, or as Spark tasks ({@link
@@ -94,16 +95,17 @@ public final class ExperimentRunner {
         List<RunSpec> runs = grid.runs();
         List<GridRun> pending = runs.stream().filter(run -> !finished(run)).map(run -> new GridRun(setting, run)).toList();
         int skipped = runs.size() - pending.size();
+        Set<String> ranNow = Set.of();
         if (!pending.isEmpty()) {
             progress.printf(Locale.ROOT, "%d runs as Spark tasks, %d at a time ...%n", pending.size(), spark.parallelism());
-            spark.runEach(pending, GridRun::executeForId);
+            ranNow = Set.copyOf(spark.runEach(pending, GridRun::executeForId));
         }
         List<RunResult> results = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunSpec run = runs.get(i);
             RunResult result = read(resultFile(run));
             results.add(result);
-            if (pending.stream().anyMatch(p -> p.run().equals(run))) {
+            if (ranNow.contains(run.id())) {
                 progress.printf(Locale.ROOT, "[%d/%d] %s: %s%n", i + 1, runs.size(), run.id(), outcome(result));
             }
         }
