@@ -42,9 +42,11 @@ class PublicApiTest {
             // array memory that they and the executor read and write through.
             "engine.network.DeviceNetwork", "engine.network.DeviceParameter", "engine.network.DeviceSparseWeights",
             "engine.network.HostMemory", "engine.network.MaskedLayer",
-            // State carried between steps, and the components that own some.
+            // Data-parallel training: its settings, the replica a place to run them (Spark) runs, and that place's contract.
+            "engine.DataParallel", "engine.Replica", "engine.ReplicaPool",
+            // State carried between steps, the components that own some, and how replicas' states are averaged.
             "engine.state.NamedState", "engine.state.RunComponent", "engine.state.StateInput", "engine.state.StateOutput",
-            "engine.state.TrainingState",
+            "engine.state.TrainingState", "engine.state.StateMean",
             // The Tribuo plugin.
             "tribuo.FeatureScaling", "tribuo.LabelAdapter", "tribuo.MultiLabelAdapter", "tribuo.NMSparseModel", "tribuo.NMSparseTrainer",
             "tribuo.OutputAdapter", "tribuo.RegressorAdapter", "tribuo.Reproducer", "tribuo.SparsityProvenance");

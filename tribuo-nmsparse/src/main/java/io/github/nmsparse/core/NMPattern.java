@@ -7,7 +7,7 @@ package io.github.nmsparse.core;
  * @param n the number of weights kept per group, {@code 1 <= n < m}
  * @param m the group size, {@code 2 <= m <= 32}
  */
-public record NMPattern(int n, int m) {
+public record NMPattern(int n, int m) implements java.io.Serializable {
 
     /** The largest group size supported; a group's mask is one {@code int} of bits. */
     public static final int MAX_M = 32;

@@ -1,8 +1,6 @@
 package io.github.nmsparse.engine;
 
 import io.github.nmsparse.engine.state.NamedState;
-import io.github.nmsparse.engine.state.StateInput;
-import io.github.nmsparse.engine.state.StateOutput;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -73,13 +71,10 @@ final class CheckpointListener implements TrainingListener {
             List<NamedState> states = run.states();
             out.writeInt(states.size());
             for (NamedState state : states) {
-                ByteArrayOutputStream section = new ByteArrayOutputStream();
-                StateOutput sectionOut = new StateOutput(section);
-                state.state().save(sectionOut);
-                sectionOut.flush();
+                byte[] section = StateSections.save(state, false);
                 out.writeUTF(state.name());
-                out.writeInt(section.size());
-                section.writeTo(out);
+                out.writeInt(section.length);
+                out.write(section);
             }
         }
         CRC32 crc = new CRC32();
@@ -137,17 +132,10 @@ final class CheckpointListener implements TrainingListener {
                 if (length < 0 || length > in.available()) {
                     throw damaged(file, "section '" + name + "' declares " + length + " bytes");
                 }
-                byte[] section = in.readNBytes(length);
-                ByteArrayInputStream sectionIn = new ByteArrayInputStream(section);
                 try {
-                    state.state().restore(new StateInput(sectionIn, "section '" + name + "'"));
-                } catch (EOFException e) {
-                    throw damaged(file, "section '" + name + "' ends too early");
+                    StateSections.restore(state, in.readNBytes(length), false);
                 } catch (IOException e) {
                     throw damaged(file, e.getMessage());
-                }
-                if (sectionIn.available() != 0) {
-                    throw damaged(file, "section '" + name + "' has " + sectionIn.available() + " bytes past its end");
                 }
             }
             if (in.available() != 0) {

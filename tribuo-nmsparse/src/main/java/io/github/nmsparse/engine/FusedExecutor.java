@@ -75,4 +75,9 @@ final class FusedExecutor implements StepExecutor {
     @Override
     public void publish() {
     }
+
+    /** The network's buffers are the state: nothing to reload. */
+    @Override
+    public void reload() {
+    }
 }

@@ -4,7 +4,7 @@ package io.github.nmsparse.engine;
  * The training loss on the network's raw outputs, and the transform that turns raw outputs into predictions.
  * Buffers are row-major {@code [rows][outputs]}.
  */
-public interface Objective {
+public interface Objective extends java.io.Serializable {
 
     /**
      * Computes the loss averaged over the rows and writes its gradient with respect to the raw outputs.

@@ -129,7 +129,8 @@ final class OpsExecutor implements StepExecutor {
     }
 
     /** Loads the host network's and optimizer's state again at the next step, as after a restore. */
-    void reload() {
+    @Override
+    public void reload() {
         update = null;
     }
 

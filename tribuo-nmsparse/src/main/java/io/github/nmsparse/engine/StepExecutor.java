@@ -35,6 +35,9 @@ interface StepExecutor {
     /** Brings the host network and optimizer up to date: done at the end of every epoch, before listeners look. */
     void publish();
 
+    /** The host network and optimizer were restored: take their state again before the next step or prediction. */
+    void reload();
+
     /**
      * @param loss     the batch's mean loss (not finite when training diverges)
      * @param accuracy the share of correct decisions, NaN for regression

@@ -4,7 +4,9 @@ package io.github.nmsparse.engine;
  * Training examples as dense row-major matrices, handed to the engine as they are (not copied), and optionally a
  * validation hold-out in the same form, which the run evaluates after every epoch and never trains on.
  */
-public final class TrainingData {
+public final class TrainingData implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final float[] features;
     private final float[] targets;

@@ -1,13 +1,21 @@
 package io.github.nmsparse.engine;
 
+import com.oracle.labs.mlrg.olcut.provenance.ConfiguredObjectProvenance;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.optimizer.Optimizer;
+import io.github.nmsparse.engine.state.RunComponent;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 
 /**
  * How to train: the method, the optimizer, the schedule, batching and the seed. Every setting is named; the method and
  * the optimizer are the configured components, of which each run trains with a fresh copy.
  */
-public final class TrainingPlan {
+public final class TrainingPlan implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final SparsityMethod method;
     private final Optimizer optimizer;
@@ -89,6 +97,28 @@ public final class TrainingPlan {
     public String toString() {
         return "method " + method.describe() + ", optimizer " + optimizer.describe() + ", learning rate " + learningRate
                 + ", epochs " + epochs + ", warm-up epochs " + warmupEpochs + ", batch size " + batchSize + ", seed " + seed;
+    }
+
+    /**
+     * Serialized with the method and optimizer as their provenance, from which they are rebuilt as Tribuo rebuilds a
+     * trainer: their run state (an optimizer's moments) is no part of a plan.
+     */
+    private Object writeReplace() {
+        return new SerializedForm(method.getProvenance(), optimizer.getProvenance(), learningRate, epochs, warmupEpochs, batchSize,
+                seed, executor);
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a training plan is read through its serialized form");
+    }
+
+    private record SerializedForm(ConfiguredObjectProvenance method, ConfiguredObjectProvenance optimizer, double learningRate,
+                                  int epochs, int warmupEpochs, int batchSize, long seed, Executor executor) implements Serializable {
+        private Object readResolve() {
+            return builder().method(RunComponent.fromProvenance(method, SparsityMethod.class))
+                    .optimizer(RunComponent.fromProvenance(optimizer, Optimizer.class)).learningRate(learningRate).epochs(epochs)
+                    .warmupEpochs(warmupEpochs).batchSize(batchSize).seed(seed).executor(executor).build();
+        }
     }
 
     /** Builds a {@link TrainingPlan}. */

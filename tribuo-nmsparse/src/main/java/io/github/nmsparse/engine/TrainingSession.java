@@ -33,7 +33,7 @@ final class TrainingSession {
     private final TrainingData data;
     private final SparsityMethod method;
     private final Optimizer optimizer;
-    private final SplittableRandom shuffler;
+    private SplittableRandom shuffler;
     private final LearningRateSchedule schedule;
     private final Executor executor;
     private final StepExecutor steps;
@@ -41,6 +41,7 @@ final class TrainingSession {
     private final int batch;
     private final int stepsPerEpoch;
     private long step;
+    private long shuffles;
     private int position;
     private int lastBatchSize;
     private double lastRate;
@@ -59,11 +60,10 @@ final class TrainingSession {
         this.objective = objective;
         this.plan = plan;
         this.data = data;
-        SplittableRandom rng = new SplittableRandom(plan.seed());
         this.method = plan.method().copy();
         this.optimizer = plan.optimizer().copy();
-        this.network = Network.initialize(architecture, method.masksLayers(), rng.split());
-        this.shuffler = rng.split();
+        this.network = Network.initialize(architecture, method.masksLayers(), new SplittableRandom(plan.seed()).split());
+        this.shuffler = freshShuffler();
         if (data.inputs() != network.inputs() || data.outputs() != network.outputs()) {
             throw new IllegalArgumentException("data of " + data.inputs() + " inputs and " + data.outputs()
                     + " outputs does not fit a network of " + network.inputs() + " inputs and " + network.outputs() + " outputs");
@@ -109,7 +109,15 @@ final class TrainingSession {
         return outcome.loss();
     }
 
+    /** @return the shuffler as the run starts: the seed's second split (the first draws the weights) */
+    private SplittableRandom freshShuffler() {
+        SplittableRandom rng = new SplittableRandom(plan.seed());
+        rng.split();
+        return rng.split();
+    }
+
     private void shuffle() {
+        shuffles++;
         for (int i = order.length - 1; i > 0; i--) {
             int j = shuffler.nextInt(i + 1);
             int t = order[i];
@@ -161,6 +169,11 @@ final class TrainingSession {
         return network;
     }
 
+    /** @return this run's copy of the plan's method */
+    SparsityMethod method() {
+        return method;
+    }
+
     /**
      * Brings the host network and optimizer up to date now, as at an epoch's end: for tests that compare the
      * executors step by step.
@@ -192,10 +205,6 @@ final class TrainingSession {
         return lastRate;
     }
 
-    int rows() {
-        return data.rows();
-    }
-
     /** @return the session's own state (its place in the data), the network's, the optimizer's and the method's */
     List<NamedState> states() {
         List<NamedState> states = new ArrayList<>();
@@ -207,15 +216,17 @@ final class TrainingSession {
     }
 
     /**
-     * The steps done. The shuffler's random state is not copied out of {@link SplittableRandom} (whose state is
-     * private): restoring replays the seeded shuffles of the epochs done, which leaves the shuffler and the example
-     * order exactly as the interrupted run had them.
+     * The steps done, between epochs (a checkpoint) or within one (a data-parallel round). The shuffler's random state
+     * is not copied out of {@link SplittableRandom} (whose state is private): restoring replays the seeded shuffles
+     * up to the saved step, which leaves the shuffler and the example order exactly as the saved run had them. Saving
+     * within an epoch first brings the host network up to date, since the ops executor publishes only at epochs'
+     * ends; restoring marks the executor's own copies stale, since the network's state is restored next.
      */
     private final class Position implements TrainingState {
         @Override
         public void save(StateOutput out) throws IOException {
             if (position != 0) {
-                throw new IllegalStateException("a run is saved between epochs only");
+                steps.publish();
             }
             out.writeLong(step);
         }
@@ -223,14 +234,23 @@ final class TrainingSession {
         @Override
         public void restore(StateInput in) throws IOException {
             long saved = in.readLong();
-            in.require(step == 0, "only a run that has not stepped yet can resume");
-            in.require(saved >= 0 && saved % stepsPerEpoch == 0 && saved / stepsPerEpoch <= plan.epochs(),
-                    "the position, step " + saved + " (steps per epoch " + stepsPerEpoch + ")");
-            for (long e = 0; e < saved / stepsPerEpoch; e++) {
+            in.require(saved >= 0 && saved <= (long) stepsPerEpoch * plan.epochs(),
+                    "the position, step " + saved + " (steps per epoch " + stepsPerEpoch + ", epochs " + plan.epochs() + ")");
+            // Each epoch's first step shuffled once, so after `saved` steps the order has been shuffled this often.
+            long shuffled = (saved + stepsPerEpoch - 1) / stepsPerEpoch;
+            if (shuffled < shuffles) {
+                shuffler = freshShuffler();
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                shuffles = 0;
+            }
+            while (shuffles < shuffled) {
                 shuffle();
             }
             step = saved;
-            position = 0;
+            position = (int) (saved % stepsPerEpoch) * batch;
+            steps.reload();
         }
     }
 }

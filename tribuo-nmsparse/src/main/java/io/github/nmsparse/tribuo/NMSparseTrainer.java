@@ -7,6 +7,7 @@ import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.CheckpointPolicy;
 import io.github.nmsparse.engine.EarlyStopping;
 import io.github.nmsparse.engine.ConfigurableListener;
+import io.github.nmsparse.engine.DataParallel;
 import io.github.nmsparse.engine.NetworkTrainer;
 import io.github.nmsparse.engine.TrainingData;
 import io.github.nmsparse.engine.TrainingListener;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -227,7 +229,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Override
     public NMSparseModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount) {
         try {
-            return train(examples, runProvenance, invocationCount, null);
+            return train(examples, runProvenance, invocationCount, null, null, this::getProvenance);
         } catch (IOException e) {
             throw new UncheckedIOException("no checkpoint was asked for, yet " + e.getMessage(), e);
         }
@@ -249,11 +251,37 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         if (checkpoints == null) {
             throw new IllegalArgumentException("a checkpoint policy is required; use train(Dataset) for none");
         }
-        return train(examples, Map.of(), INCREMENT_INVOCATION_COUNT, checkpoints);
+        return train(examples, Map.of(), INCREMENT_INVOCATION_COUNT, checkpoints, null, this::getProvenance);
+    }
+
+    /**
+     * Trains data-parallel, for a trainer that wraps this one and runs its replicas elsewhere (the Spark module's
+     * {@code SparkNMSparseTrainer}). All but where the steps run is this trainer's: the encoding, the hold-out, the
+     * plan, the invocation count, the history and the model. The model's provenance names the wrapping trainer.
+     *
+     * @param examples      the training data
+     * @param runProvenance run provenance to add, such as where the replicas ran
+     * @param parallel      how to spread the steps over replicas
+     * @param wrapper       the wrapping trainer's provenance, asked for when this trainer would take its own (before the
+     *                      invocation count moves)
+     * @return the model
+     * @throws IllegalArgumentException when the data is unusable or cannot be split as asked
+     */
+    public NMSparseModel<T> trainDataParallel(Dataset<T> examples, Map<String, Provenance> runProvenance, DataParallel parallel,
+                                              Supplier<TrainerProvenance> wrapper) {
+        if (parallel == null || wrapper == null) {
+            throw new IllegalArgumentException("data-parallel training needs its settings and the wrapping trainer's provenance");
+        }
+        try {
+            return train(examples, runProvenance, INCREMENT_INVOCATION_COUNT, null, parallel, wrapper);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no checkpoint was asked for, yet " + e.getMessage(), e);
+        }
     }
 
     private NMSparseModel<T> train(Dataset<T> examples, Map<String, Provenance> runProvenance, int invocationCount,
-                                   CheckpointPolicy checkpoints) throws IOException {
+                                   CheckpointPolicy checkpoints, DataParallel parallel, Supplier<TrainerProvenance> provenanceOfTrainer)
+            throws IOException {
         if (examples.size() == 0) {
             throw new IllegalArgumentException("cannot train on an empty dataset");
         }
@@ -276,7 +304,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             SplittableRandom runRng = rng.split();
             runSeed = runRng.nextLong();
             holdOutSeed = runRng.nextLong();
-            trainerProvenance = getProvenance();
+            trainerProvenance = provenanceOfTrainer.get();
             trainInvocationCounter++;
         }
         FeatureEncoder encoder = FeatureEncoder.fit(examples, featureMap, featureScaling);
@@ -310,7 +338,8 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             runListeners.add(earlyStopping);
         }
         listeners.stream().map(ConfigurableListener::copy).forEach(runListeners::add);
-        TrainingResult result = NetworkTrainer.train(architecture, outputAdapter.objective(), plan, data, runListeners, checkpoints);
+        TrainingResult result = NetworkTrainer.train(architecture, outputAdapter.objective(), plan, data, runListeners, checkpoints,
+                parallel);
         NetworkSnapshot snapshot = result.network().snapshot();
         Map<String, Provenance> run = new HashMap<>(runProvenance);
         SparsityProvenance.Length length = new SparsityProvenance.Length(data.rows(),

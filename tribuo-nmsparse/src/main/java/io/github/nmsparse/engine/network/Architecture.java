@@ -2,6 +2,9 @@ package io.github.nmsparse.engine.network;
 
 import io.github.nmsparse.core.NMPattern;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -16,7 +19,9 @@ import java.util.stream.Collectors;
  * {@code relu}, {@code maxpool 2}, {@code avgpool 2}, {@code gap}, {@code flatten}, {@code dense 128},
  * {@code residual(conv 32x3s2p1, bn, relu, conv 32x3p1, bn)}.
  */
-public final class Architecture {
+public final class Architecture implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final Pattern STAGE = Pattern.compile("(\\d+)x(\\d+)(?:s(\\d+))?(?:p(\\d+))?(bn)?(?:/(\\d+))?");
 
@@ -110,6 +115,22 @@ public final class Architecture {
     public String toString() {
         return "input " + input + ", " + (pattern == null ? "dense" : pattern + " N:M") + ": "
                 + blocks.stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+
+    /** Serialized as its parts, so that deserializing checks the blocks again, as building does. */
+    private Object writeReplace() {
+        return new SerializedForm(input, blocks, pattern, initialization);
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("an architecture is read through its serialized form");
+    }
+
+    private record SerializedForm(Shape input, List<BlockSpec> blocks, NMPattern pattern, Activation initialization)
+            implements Serializable {
+        private Object readResolve() {
+            return new Architecture(input, blocks, pattern, initialization);
+        }
     }
 
     /** Builds an {@link Architecture}, block by block, input side first. */

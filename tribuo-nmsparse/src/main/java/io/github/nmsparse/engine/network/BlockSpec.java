@@ -5,7 +5,7 @@ package io.github.nmsparse.engine.network;
  * builds the block, checks and restores a trained block from its snapshot, and writes the block into an ONNX graph.
  * Its {@code toString()} is its canonical text, which parses back to an equal spec (see {@link BlockGrammar}).
  */
-interface BlockSpec {
+interface BlockSpec extends java.io.Serializable {
 
     /**
      * @param input the input shape

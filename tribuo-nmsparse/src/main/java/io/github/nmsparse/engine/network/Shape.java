@@ -8,7 +8,7 @@ package io.github.nmsparse.engine.network;
  * @param height   height, 1 for a vector
  * @param width    width, 1 for a vector
  */
-public record Shape(int channels, int height, int width) {
+public record Shape(int channels, int height, int width) implements java.io.Serializable {
 
     /** Checks the sizes. */
     public Shape {

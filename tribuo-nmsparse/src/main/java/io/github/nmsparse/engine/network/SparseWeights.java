@@ -112,6 +112,11 @@ public final class SparseWeights implements TrainingState, MaskedLayer {
         return active ? mask.copy() : NMMask.of(master, layout);
     }
 
+    /** @param count flips counted elsewhere: by the replicas of a data-parallel run, whose masks this layer's stand for */
+    public void addFlips(long count) {
+        flips.add(count);
+    }
+
     /** @return the step-level flips counted since the last call, which resets the count */
     public long takeFlips() {
         return flips.sumThenReset();

@@ -41,14 +41,25 @@ public interface RunComponent extends Configurable, Provenancable<ConfiguredObje
      * @throws IllegalStateException when the settings cannot be rebuilt (a component whose provenance is incomplete)
      */
     default RunComponent freshCopy() {
-        List<ConfigurationData> configuration = ProvenanceUtil.extractConfiguration(getProvenance());
+        return fromProvenance(getProvenance(), getClass());
+    }
+
+    /**
+     * @param provenance a component's provenance
+     * @param type       the class it must rebuild to
+     * @param <C>        the class
+     * @return a new instance with the settings the provenance records and no run state
+     * @throws IllegalStateException when the provenance rebuilds to another class
+     */
+    static <C extends RunComponent> C fromProvenance(ConfiguredObjectProvenance provenance, Class<C> type) {
+        List<ConfigurationData> configuration = ProvenanceUtil.extractConfiguration(provenance);
         ConfigurationManager cm = new ConfigurationManager();
         cm.addConfiguration(configuration);
         // extractConfiguration lists the root object first.
         Object copy = cm.lookup(configuration.get(0).getName());
-        if (!getClass().isInstance(copy)) {
-            throw new IllegalStateException("rebuilding " + getClass().getName() + " from its provenance gave a " + copy.getClass().getName());
+        if (!type.isInstance(copy)) {
+            throw new IllegalStateException("rebuilding " + type.getName() + " from its provenance gave a " + copy.getClass().getName());
         }
-        return (RunComponent) copy;
+        return type.cast(copy);
     }
 }

@@ -18,33 +18,60 @@ public final class StateInput {
 
     private final DataInputStream in;
     private final String source;
+    private final boolean tagged;
 
     /**
-     * @param in     the stream to read
+     * @param in     the stream to read, untagged
      * @param source what the stream is, for error messages (a file name, say)
      */
     public StateInput(InputStream in, String source) {
+        this(in, source, false);
+    }
+
+    private StateInput(InputStream in, String source, boolean tagged) {
         this.in = new DataInputStream(in);
         this.source = source;
+        this.tagged = tagged;
+    }
+
+    /**
+     * @param in     a stream written by {@link StateOutput#tagged}
+     * @param source what the stream is, for error messages
+     * @return an input that checks each value's kind before reading it
+     */
+    public static StateInput tagged(InputStream in, String source) {
+        return new StateInput(in, source, true);
+    }
+
+    private void expect(ValueKind kind) throws IOException {
+        if (tagged) {
+            int tag = in.readUnsignedByte();
+            require(tag == kind.tag(), "a value tagged " + (tag < ValueKind.values().length ? ValueKind.of(tag) : tag)
+                    + " stands where a " + kind + " was expected");
+        }
     }
 
     /** @return a flag */
     public boolean readBoolean() throws IOException {
+        expect(ValueKind.BOOLEAN);
         return in.readBoolean();
     }
 
     /** @return a number */
     public int readInt() throws IOException {
+        expect(ValueKind.INT);
         return in.readInt();
     }
 
     /** @return a number */
     public long readLong() throws IOException {
+        expect(ValueKind.LONG);
         return in.readLong();
     }
 
     /** @return a number */
     public double readDouble() throws IOException {
+        expect(ValueKind.DOUBLE);
         return in.readDouble();
     }
 
@@ -66,6 +93,7 @@ public final class StateInput {
      * @param what   what they are, for the error message
      */
     public void readFloats(FloatBuffer target, int count, String what) throws IOException {
+        expect(ValueKind.FLOATS);
         int length = in.readInt();
         require(length == count, what + " has " + length + " values where " + count + " were expected");
         byte[] bytes = new byte[4 * count];
@@ -81,6 +109,11 @@ public final class StateInput {
      * @return an array of ints
      */
     public int[] readInts(int maxLength, String what) throws IOException {
+        expect(ValueKind.INTS);
+        return readIntArray(maxLength, what);
+    }
+
+    private int[] readIntArray(int maxLength, String what) throws IOException {
         int length = in.readInt();
         require(length >= 0 && length <= maxLength, what + " declares " + length + " values");
         int[] values = new int[length];
@@ -96,6 +129,7 @@ public final class StateInput {
      * @return the bytes written by {@link StateOutput#writeBytes}
      */
     public byte[] readBytes(int maxLength, String what) throws IOException {
+        expect(ValueKind.BYTES);
         int length = in.readInt();
         require(length >= 0 && length <= maxLength, what + " declares " + length + " bytes");
         byte[] values = new byte[length];
@@ -109,7 +143,8 @@ public final class StateInput {
      * @return the mask written by {@link StateOutput#writeMask}
      */
     public NMMask readMask(NMLayout layout, String what) throws IOException {
-        int[] bits = readInts(layout.groupCount(), what);
+        expect(ValueKind.MASK);
+        int[] bits = readIntArray(layout.groupCount(), what);
         try {
             return NMMask.fromGroupBits(layout, bits);
         } catch (IllegalArgumentException e) {
