@@ -15,6 +15,7 @@ import io.github.nmsparse.engine.optimizer.Sgd;
 import io.github.nmsparse.experiment.DataFiles;
 import io.github.nmsparse.experiment.Method;
 import io.github.nmsparse.experiment.TrainerSettings;
+import io.github.nmsparse.spark.SparkNMSparseTrainer;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import io.github.nmsparse.tribuo.SparsityProvenance;
@@ -165,6 +166,15 @@ public final class TrainTest {
         /** Resume. */
         @Option(longName = "resume", usage = "Resume the run whose --checkpoint-dir this is, with the arguments it was started with.")
         public Path resume;
+        /** Data-parallel training. */
+        @Option(longName = "spark-master", usage = "Train data-parallel on Apache Spark on this master, e.g. local[2] or spark://host:7077 (README, \"Scaling out\").")
+        public String sparkMaster;
+        /** Data-parallel training. */
+        @Option(longName = "partitions", usage = "With --spark-master: the shards of the training rows, one replica each (default 2).")
+        public String partitions;
+        /** Data-parallel training. */
+        @Option(longName = "local-steps", usage = "With --spark-master: the steps each replica takes between averages (default 8).")
+        public String localSteps;
         /** The arguments these options were parsed from, saved beside checkpoints so that --resume can repeat them. */
         String[] arguments;
 
@@ -347,14 +357,20 @@ public final class TrainTest {
                 train.size(), train.getFeatureMap().size(), train.getOutputInfo().size(), test.size());
         long start = System.nanoTime();
         NMSparseModel<T> model;
-        if (options.checkpointDir != null) {
-            int every;
-            try {
-                every = options.checkpointEvery == null ? 1 : Integer.parseInt(options.checkpointEvery);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--checkpoint-every must be a whole number of epochs, got '" + options.checkpointEvery + "'", e);
+        if (options.sparkMaster != null) {
+            if (options.checkpointDir != null) {
+                throw new IllegalArgumentException("--checkpoint-dir cannot be combined with --spark-master: data-parallel runs do not "
+                        + "checkpoint from the command line yet");
             }
-            CheckpointPolicy policy = new CheckpointPolicy(options.checkpointDir, every);
+            SparkNMSparseTrainer<T> spark = SparkNMSparseTrainer.builder(trainer).master(options.sparkMaster)
+                    .partitions(wholeNumber("--partitions", options.partitions, 2))
+                    .localSteps(wholeNumber("--local-steps", options.localSteps, 8)).build();
+            out.printf(Locale.ROOT, "Data-parallel on Spark: %s%n", spark);
+            model = spark.train(train);
+        } else if (options.partitions != null || options.localSteps != null) {
+            throw new IllegalArgumentException("--partitions and --local-steps need --spark-master: they set data-parallel training");
+        } else if (options.checkpointDir != null) {
+            CheckpointPolicy policy = new CheckpointPolicy(options.checkpointDir, wholeNumber("--checkpoint-every", options.checkpointEvery, 1));
             // Saved for --resume when the run starts fresh; a run resuming, or refused as another run's, keeps the file.
             if (options.arguments != null && !Files.exists(options.checkpointDir.resolve(ARGUMENTS_FILE))) {
                 Files.createDirectories(options.checkpointDir);
@@ -391,6 +407,17 @@ public final class TrainTest {
         if (options.exportOnnx != null) {
             model.saveONNXModel("io.github.nmsparse", 1, options.exportOnnx);
             out.printf(Locale.ROOT, "Exported the model as ONNX to %s.%n", options.exportOnnx);
+        }
+    }
+
+    private static int wholeNumber(String option, String value, int otherwise) {
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, got '" + value + "'", e);
         }
     }
 

@@ -150,4 +150,18 @@ class TrainTestTest {
         assertTrue(out.matches("(?s).*R\\^2 = \\{DIM-0=-?[0-9.]+\\}.*"), out);
         assertTrue(out.matches("(?s).*0\\s+64x10\\s+2:4.*yes.*"), out);
     }
+
+    @Test
+    void sparkFlagsTrainDataParallelAndStrayOnesAreRefused() throws Exception {
+        String out = run("--train", "datasets/wine/wine-train.csv", "--test", "datasets/wine/wine-test.csv", "--response", "cultivar",
+                "--hidden", "16", "--epochs", "20", "--batch-size", "16", "--spark-master", "local[2]", "--partitions", "2", "--local-steps", "2");
+        assertTrue(out.contains("Data-parallel on Spark: SparkNMSparseTrainer(master=local[2], partitions=2, localSteps=2"), out);
+        assertTrue(out.matches("(?s).*20 epochs of 20 planned on 142 examples, batch 16.*Accuracy: \\d+\\.\\d+%.*"), out);
+        IllegalArgumentException stray = assertThrows(IllegalArgumentException.class, () -> run("--train", "datasets/wine/wine-train.csv",
+                "--test", "datasets/wine/wine-test.csv", "--response", "cultivar", "--local-steps", "4"));
+        assertEquals("--partitions and --local-steps need --spark-master: they set data-parallel training", stray.getMessage());
+        IllegalArgumentException steps = assertThrows(IllegalArgumentException.class, () -> run("--train", "datasets/wine/wine-train.csv",
+                "--test", "datasets/wine/wine-test.csv", "--response", "cultivar", "--spark-master", "local[1]", "--local-steps", "four"));
+        assertEquals("--local-steps must be a whole number, got 'four'", steps.getMessage());
+    }
 }

@@ -1,5 +1,7 @@
 package io.github.nmsparse.spark;
 
+import io.github.nmsparse.engine.Replica;
+import io.github.nmsparse.engine.ReplicaPool;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -105,6 +107,26 @@ public final class SparkJob implements AutoCloseable {
             // attempts.
             throw new IllegalStateException("the Spark job failed: " + e.getMessage(), e);
         }
+    }
+
+    /** @return where data-parallel training runs its replicas on this job's Spark: one cached partition each */
+    public ReplicaPool.Factory replicaPools() {
+        return replicaPools(Replica::round);
+    }
+
+    /** @return replica pools whose tasks run {@code round}: for tests, a round that fails on purpose */
+    ReplicaPool.Factory replicaPools(SparkReplicaPool.Round round) {
+        return replicas -> new SparkReplicaPool(context, replicas, round);
+    }
+
+    /** @return the master the job's context runs on, e.g. {@code local[2]} */
+    public String master() {
+        return context.master();
+    }
+
+    /** @return the Spark version of the job's context */
+    public String sparkVersion() {
+        return context.version();
     }
 
     /** @return the number of tasks Spark runs at once by default, e.g. 2 on {@code local[2]} */
