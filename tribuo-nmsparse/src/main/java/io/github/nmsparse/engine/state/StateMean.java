@@ -1,12 +1,7 @@
 package io.github.nmsparse.engine.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -37,75 +32,80 @@ public final class StateMean {
         if (replicas.isEmpty()) {
             throw new IllegalArgumentException("no replicas to combine " + what + " from");
         }
-        DataInputStream[] ins = replicas.stream().map(b -> new DataInputStream(new ByteArrayInputStream(b))).toArray(DataInputStream[]::new);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(replicas.get(0).length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            while (ins[0].available() > 0) {
-                ValueKind kind = ValueKind.of(ins[0].readUnsignedByte());
+        // Big-endian buffers read what DataOutputStream wrote, in bulk: a float array is one copy, not a call per value.
+        ByteBuffer[] ins = replicas.stream().map(ByteBuffer::wrap).toArray(ByteBuffer[]::new);
+        for (ByteBuffer in : ins) {
+            require(in.remaining() == ins[0].remaining(), what, "their sizes");
+        }
+        ByteBuffer out = ByteBuffer.allocate(ins[0].remaining());
+        try {
+            while (ins[0].hasRemaining()) {
+                ValueKind kind = ValueKind.of(ins[0].get());
                 for (int r = 1; r < ins.length; r++) {
-                    require(ins[r].available() > 0 && ins[r].readUnsignedByte() == kind.tag(), what, "the kinds of their values");
+                    require(ins[r].get() == kind.tag(), what, "the kinds of their values");
                 }
-                out.writeByte(kind.tag());
+                out.put(kind.tag());
                 switch (kind) {
                     case FLOATS -> writeMean(ins, out, what);
-                    case MASK -> out.write(array(ins, 4, what)[0]);
-                    case BOOLEAN -> out.write(same(fixed(ins, 1), what, kind));
-                    case INT -> out.write(same(fixed(ins, 4), what, kind));
-                    case LONG, DOUBLE -> out.write(same(fixed(ins, 8), what, kind));
-                    case INTS -> out.write(same(array(ins, 4, what), what, kind));
-                    case BYTES -> out.write(same(array(ins, 1, what), what, kind));
+                    case MASK -> out.put(array(ins, 4, what)[0]);
+                    case BOOLEAN -> out.put(same(fixed(ins, 1), what, kind));
+                    case INT -> out.put(same(fixed(ins, 4), what, kind));
+                    case LONG, DOUBLE -> out.put(same(fixed(ins, 8), what, kind));
+                    case INTS -> out.put(same(array(ins, 4, what), what, kind));
+                    case BYTES -> out.put(same(array(ins, 1, what), what, kind));
                 }
             }
-            for (int r = 1; r < ins.length; r++) {
-                require(ins[r].available() == 0, what, "where their streams end");
-            }
-        } catch (EOFException e) {
+        } catch (BufferUnderflowException e) {
             throw new IllegalStateException("the replicas' " + what + " ends early in one of them", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading bytes in memory failed: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the replicas' " + what + " is not a tagged state stream: " + e.getMessage(), e);
         }
-        return bytes.toByteArray();
+        return out.array();
     }
 
-    private static void writeMean(DataInputStream[] ins, DataOutputStream out, String what) throws IOException {
-        int length = ins[0].readInt();
+    private static void writeMean(ByteBuffer[] ins, ByteBuffer out, String what) {
+        int length = ins[0].getInt();
         for (int r = 1; r < ins.length; r++) {
-            require(ins[r].readInt() == length, what, "the length of an array");
+            require(ins[r].getInt() == length, what, "the length of an array");
+        }
+        for (ByteBuffer in : ins) {
+            require(length >= 0 && (long) length * 4 <= in.remaining(), what, "the length of an array");
         }
         // Summed in double: the mean of one replica, or of replicas that agree, is then exactly their value.
         double[] sums = new double[length];
-        for (DataInputStream in : ins) {
+        float[] values = new float[length];
+        for (ByteBuffer in : ins) {
+            in.asFloatBuffer().get(values);
+            in.position(in.position() + 4 * length);
             for (int i = 0; i < length; i++) {
-                sums[i] += in.readFloat();
+                sums[i] += values[i];
             }
         }
-        out.writeInt(length);
-        for (double sum : sums) {
-            out.writeFloat((float) (sum / ins.length));
+        for (int i = 0; i < length; i++) {
+            values[i] = (float) (sums[i] / ins.length);
         }
+        out.putInt(length);
+        out.asFloatBuffer().put(values);
+        out.position(out.position() + 4 * length);
     }
 
     /** @return each replica's next {@code size} bytes */
-    private static byte[][] fixed(DataInputStream[] ins, int size) throws IOException {
+    private static byte[][] fixed(ByteBuffer[] ins, int size) {
         byte[][] values = new byte[ins.length][size];
         for (int r = 0; r < ins.length; r++) {
-            ins[r].readFully(values[r]);
+            ins[r].get(values[r]);
         }
         return values;
     }
 
     /** @return each replica's next length-prefixed array of {@code width}-byte values, with its length */
-    private static byte[][] array(DataInputStream[] ins, int width, String what) throws IOException {
+    private static byte[][] array(ByteBuffer[] ins, int width, String what) {
         byte[][] values = new byte[ins.length][];
         for (int r = 0; r < ins.length; r++) {
-            int length = ins[r].readInt();
-            require(length >= 0 && (long) length * width <= ins[r].available(), what, "the length of an array");
+            int length = ins[r].getInt(ins[r].position());
+            require(length >= 0 && 4 + (long) length * width <= ins[r].remaining(), what, "the length of an array");
             values[r] = new byte[4 + length * width];
-            values[r][0] = (byte) (length >>> 24);
-            values[r][1] = (byte) (length >>> 16);
-            values[r][2] = (byte) (length >>> 8);
-            values[r][3] = (byte) length;
-            ins[r].readFully(values[r], 4, length * width);
+            ins[r].get(values[r]);
         }
         return values;
     }

@@ -63,7 +63,7 @@ class StateMeanTest {
         assertTrue(flag.getMessage().contains("BOOLEAN value of method Asp"), flag.getMessage());
         IllegalStateException shape = assertThrows(IllegalStateException.class,
                 () -> StateMean.of(List.of(state(7, a, a, true), state(7, new float[] {1f}, a, true)), "weights"));
-        assertTrue(shape.getMessage().contains("the length of an array"), shape.getMessage());
+        assertTrue(shape.getMessage().contains("the replicas' weights differ in their sizes"), shape.getMessage());
     }
 
     @Test
