@@ -9,13 +9,17 @@ import org.apache.spark.storage.StorageLevel;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * A data-parallel run's replicas as a Spark RDD: one partition per replica, kept in the executors' memory between
- * rounds (with each replica's training session), and one Spark job per round. The round's starting state travels
- * as a broadcast; the replicas' states come back through {@code collect}. A lost task or a lost cached partition is
- * recomputed by Spark from the replica's shard: a round's result depends only on the state and the shard, so the
- * round's result, and the epoch's, are the same.
+ * A data-parallel run's replicas on Spark, one Spark job per round. Each replica (its shard of the data) is a broadcast
+ * of its own, which an executor fetches once, when it first runs that replica, and keeps with the replica's training
+ * session between rounds; the tasks are an RDD of the replicas' numbers, cached so that Spark keeps sending a replica's
+ * rounds to the executor that holds it. (Replicas as the elements of a parallelized RDD would ship every shard inside
+ * every task, every round: 10 MB a task for mnist-10k's halves.) The round's starting state is a broadcast; the
+ * replicas' states come back through {@code collect}. A lost task is recomputed by Spark, on another executor if need
+ * be, which fetches the replica again: a round's result depends only on the state and the shard, so the round's
+ * result, and the epoch's, are the same.
  */
 final class SparkReplicaPool implements ReplicaPool {
 
@@ -26,12 +30,15 @@ final class SparkReplicaPool implements ReplicaPool {
     }
 
     private final JavaSparkContext context;
-    private final JavaRDD<Replica> replicas;
+    private final List<Broadcast<Replica>> replicas;
+    private final JavaRDD<Integer> tasks;
     private final Round round;
 
     SparkReplicaPool(JavaSparkContext context, List<Replica> replicas, Round round) {
         this.context = context;
-        this.replicas = context.parallelize(replicas, replicas.size()).persist(StorageLevel.MEMORY_ONLY());
+        this.replicas = replicas.stream().map(context::broadcast).toList();
+        this.tasks = context.parallelize(IntStream.range(0, replicas.size()).boxed().toList(), replicas.size())
+                .persist(StorageLevel.MEMORY_ONLY());
         this.round = round;
     }
 
@@ -40,8 +47,9 @@ final class SparkReplicaPool implements ReplicaPool {
         Broadcast<byte[][]> shared = context.broadcast(state);
         // Locals, so that the closure Spark serializes captures them and not this pool.
         Round task = round;
+        List<Broadcast<Replica>> shards = replicas;
         try {
-            return replicas.map(replica -> task.run(replica, shared.value(), steps)).collect();
+            return tasks.map(i -> task.run(shards.get(i).value(), shared.value(), steps)).collect();
         } catch (Exception e) {
             // Spark throws its checked SparkException undeclared; its message names the task's own exception.
             throw new IllegalStateException("a data-parallel round failed on Spark: " + e.getMessage(), e);
@@ -52,6 +60,7 @@ final class SparkReplicaPool implements ReplicaPool {
 
     @Override
     public void close() {
-        replicas.unpersist(false);
+        tasks.unpersist(false);
+        replicas.forEach(Broadcast::destroy);
     }
 }

@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The data-parallel epoch time and accuracy on {@code local[2]} against one machine, for BENCHMARKS.md: the README's
- * MLP (mlp-sr-ste-2-4, 30 epochs) on datasets/mnist-10k, one machine first, then two replicas at each local-step count
- * given (default 1 8 32). The epoch time is the median of the epochs' own times (first epoch excluded, as warm-up),
+ * The data-parallel epoch time and accuracy on {@code local[2]} against one machine, for BENCHMARKS.md: a ready-made
+ * trainer (the first argument if it is not a number; default the README's MLP, mlp-sr-ste-2-4) on datasets/mnist-10k,
+ * one machine first, then two replicas at each local-step count given (default 1 8 32). The epoch time is the median of the epochs' own times (first epoch excluded, as warm-up),
  * from the model's history. Run from the repository root with the Spark JVM options (see BENCHMARKS.md).
  */
 public final class DataParallelBenchmark {
@@ -29,18 +29,23 @@ public final class DataParallelBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int[] localSteps = args.length == 0 ? new int[] {1, 8, 32} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        String name = args.length > 0 && !args[0].matches("\\d+") ? args[0] : "mlp-sr-ste-2-4";
+        String[] counts = java.util.Arrays.stream(args).filter(a -> a.matches("\\d+")).toArray(String[]::new);
+        int[] localSteps = counts.length == 0 ? new int[] {1, 8, 32} : java.util.Arrays.stream(counts).mapToInt(Integer::parseInt).toArray();
         Path mnist = Path.of("datasets/mnist-10k");
         LabelFactory labels = new LabelFactory();
         Dataset<Label> train = new MutableDataset<>(new IDXDataSource<>(mnist.resolve("train-images-idx3-ubyte.gz"),
                 mnist.resolve("train-labels-idx1-ubyte.gz"), labels));
         Dataset<Label> test = new MutableDataset<>(new IDXDataSource<>(mnist.resolve("test-images-idx3-ubyte.gz"),
                 mnist.resolve("test-labels-idx1-ubyte.gz"), labels));
-        report("one machine", trainer().train(train), test, 0);
+        System.out.println(name + " on datasets/mnist-10k");
+        long alone = System.nanoTime();
+        NMSparseModel<Label> single = trainer(name).train(train);
+        report("one machine", single, test, (System.nanoTime() - alone) / 1e9);
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("data-parallel benchmark").set("spark.ui.enabled", "false");
         try (JavaSparkContext context = new JavaSparkContext(conf)) {
             for (int k : localSteps) {
-                SparkNMSparseTrainer<Label> spark = SparkNMSparseTrainer.builder(trainer()).sparkContext(context).partitions(2)
+                SparkNMSparseTrainer<Label> spark = SparkNMSparseTrainer.builder(trainer(name)).sparkContext(context).partitions(2)
                         .localSteps(k).build();
                 long start = System.nanoTime();
                 NMSparseModel<Label> model = spark.train(train);
@@ -50,8 +55,8 @@ public final class DataParallelBenchmark {
     }
 
     @SuppressWarnings("unchecked")
-    private static NMSparseTrainer<Label> trainer() {
-        return (NMSparseTrainer<Label>) new ConfigurationManager("/plugin-descriptor/nmsparse-trainers.xml").lookup("mlp-sr-ste-2-4");
+    private static NMSparseTrainer<Label> trainer(String name) {
+        return (NMSparseTrainer<Label>) new ConfigurationManager("/plugin-descriptor/nmsparse-trainers.xml").lookup(name);
     }
 
     private static void report(String what, NMSparseModel<Label> model, Dataset<Label> test, double wall) {

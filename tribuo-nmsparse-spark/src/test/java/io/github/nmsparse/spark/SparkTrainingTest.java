@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -140,6 +142,27 @@ class SparkTrainingTest {
         assertEquals(1, trainer.getInvocationCount());
         assertThrows(com.oracle.labs.mlrg.olcut.config.PropertyException.class,
                 () -> SparkNMSparseTrainer.builder(smallMlp()).partitions(0).build());
+    }
+
+    /** The README's data-parallel example is this code, and it trains. */
+    @Test
+    void theReadmesDataParallelExampleIsThisCodeAndTrains() throws IOException {
+        Dataset<Label> trainData = blobs(300, 7);
+        // README:spark-api
+        NMSparseTrainer<Label> trainer = NMSparseTrainer.builder(new LabelAdapter()).pattern("2:4").epochs(10).build();
+        SparkNMSparseTrainer<Label> spark = SparkNMSparseTrainer.builder(trainer)
+                .master("local[2]")          // or .sparkContext(yourJavaSparkContext), which it joins and leaves running
+                .partitions(2).localSteps(8).build();
+        NMSparseModel<Label> model = spark.train(trainData);
+        // README:end
+        assertEquals(10, SparsityProvenance.history(model.getProvenance()).size());
+        String source = Files.readString(Path.of("tribuo-nmsparse-spark/src/test/java/io/github/nmsparse/spark/SparkTrainingTest.java"));
+        Matcher code = Pattern.compile("// README:spark-api\\n(.*?)\\n\\s*// README:end", Pattern.DOTALL).matcher(source);
+        assertTrue(code.find());
+        Matcher block = Pattern.compile("<!-- snippet: spark-api -->\\n```java\\n(.*?)\\n```", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("README.md")));
+        assertTrue(block.find(), "README.md has no snippet 'spark-api'");
+        assertEquals(code.group(1).stripIndent().strip(), block.group(1).strip(), "README.md's data-parallel example differs from this test's");
     }
 
     /**
