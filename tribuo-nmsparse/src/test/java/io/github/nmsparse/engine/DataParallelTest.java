@@ -134,6 +134,21 @@ class DataParallelTest {
         }
     }
 
+    /** The driver validates the averaged network, and early stopping stops and restores the best epoch, as alone. */
+    @Test
+    void oneReplicaWithAHoldOutStopsEarlyAsTheSingleMachineRunDoes() throws IOException {
+        TrainingData all = TrainingMethodsTest.syntheticData(300, 30, 8);
+        TrainingData data = all.select(java.util.stream.IntStream.range(0, 230).toArray())
+                .withValidation(all.select(java.util.stream.IntStream.range(230, 300).toArray()));
+        TrainingPlan plan = TrainingPlan.builder().method(new SrSte(2e-3)).optimizer(new AdamW(1e-4)).learningRate(5e-2).epochs(12)
+                .batchSize(40).seed(3).build();
+        Outcome single = run(MLP, plan, data, null, null, new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, 2, true));
+        Outcome parallel = run(MLP, plan, data, inThisJvm(1, 4), null, new EarlyStopping(EarlyStopping.Monitor.VALIDATION_LOSS, 2, true));
+        assertTrue(single.result().history().stream().allMatch(r -> Double.isFinite(r.validationLoss())), "the hold-out is validated");
+        assertTrue(single.result().history().size() < 12, "the run stops early: " + single.result().history().size() + " epochs");
+        assertSameRun(single, parallel, "with a hold-out and early stopping");
+    }
+
     @Test
     void oneReplicaOfAResidualNetworkIsTheSingleMachineRunOnEitherExecutor() throws IOException {
         for (Executor executor : List.of(Executor.FUSED, Executor.OPS)) {
