@@ -2,6 +2,7 @@ package io.github.nmsparse.engine.network;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,6 +20,8 @@ final class ConvolutionOps {
     private final int kernel;
     /** dLoss/d(input) when the caller does not want it: conv2d_bp always writes one. */
     private INDArray unusedInputGradient;
+    private final OpCache forwardOps = new OpCache();
+    private final OpCache backwardOps = new OpCache();
 
     /**
      * @param spec   the convolution
@@ -39,8 +42,9 @@ final class ConvolutionOps {
      * @param y       the output to overwrite, {@code [rows][oh * ow * out]}
      */
     void forward(INDArray x, INDArray weights, INDArray y) {
-        Nd4jRuntime.onOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(DeviceBlock.images(x, input), kernels(weights))
-                .addOutputs(DeviceBlock.images(y, output)).addIntegerArguments(arguments).build()));
+        CustomOp op = forwardOps.get(() -> DynamicCustomOp.builder("conv2d").addInputs(DeviceBlock.images(x, input), kernels(weights))
+                .addOutputs(DeviceBlock.images(y, output)).addIntegerArguments(arguments).build(), x, weights, y);
+        Nd4jRuntime.onOneDnn(() -> Nd4j.exec(op));
     }
 
     /**
@@ -59,9 +63,11 @@ final class ConvolutionOps {
             inputGradient = unusedInputGradient;
         }
         INDArray gradient = inputGradient;
-        Nd4jRuntime.onOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+        CustomOp op = backwardOps.get(() -> DynamicCustomOp.builder("conv2d_bp")
                 .addInputs(DeviceBlock.images(x, input), kernels(weights), DeviceBlock.images(dy, output))
-                .addOutputs(DeviceBlock.images(gradient, input), kernels(weightGradient)).addIntegerArguments(arguments).build()));
+                .addOutputs(DeviceBlock.images(gradient, input), kernels(weightGradient)).addIntegerArguments(arguments).build(),
+                x, weights, dy, gradient, weightGradient);
+        Nd4jRuntime.onOneDnn(() -> Nd4j.exec(op));
     }
 
     private INDArray kernels(INDArray weights) {

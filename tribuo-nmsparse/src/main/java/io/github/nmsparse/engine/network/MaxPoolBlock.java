@@ -1,6 +1,7 @@
 package io.github.nmsparse.engine.network;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import java.util.Arrays;
@@ -45,6 +46,8 @@ final class MaxPoolBlock extends Block {
     }
 
     private final int window;
+    /** The oneDNN pooling ops, built once per pair of workspace arrays. */
+    private final OpCache poolingOps = new OpCache();
 
     private MaxPoolBlock(int window, Shape input) {
         super(input, Pooling.outputShape(input, window));
@@ -75,7 +78,7 @@ final class MaxPoolBlock extends Block {
         Buffers b = (Buffers) buffers;
         b.x = x;
         if (b.argMax == null) {
-            Pooling.forward("maxpool2d", window, x.readArray(), b.y.writeArray(), input, output);
+            Pooling.forward(poolingOps, "maxpool2d", window, x.readArray(), b.y.writeArray(), input, output);
             return b.y;
         }
         float[] a = x.readHeap();
@@ -122,7 +125,7 @@ final class MaxPoolBlock extends Block {
         Buffers b = (Buffers) buffers;
         Tensor dInput = b.inputGradient(dy.rows, input);
         if (b.argMax == null) {
-            Pooling.backward("maxpool2d", window, b.x.readArray(), dy.readArray(), dInput.writeArray(), input, output);
+            Pooling.backward(poolingOps, "maxpool2d", window, b.x.readArray(), dy.readArray(), dInput.writeArray(), input, output);
             return dInput;
         }
         float[] dx = dInput.writeHeap();
@@ -170,6 +173,8 @@ final class MaxPoolBlock extends Block {
          */
         static DeviceBlock onDevice(String op, int window, Shape input, Shape output) {
             return new DeviceBlock(input, output) {
+                private final OpCache ops = new OpCache();
+
                 @Override
                 Object buffers(int rows, boolean training) {
                     return new DeviceBlock.KeepingInput(rows, output);
@@ -179,7 +184,7 @@ final class MaxPoolBlock extends Block {
                 INDArray forward(INDArray x, Object buffers, boolean training) {
                     DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
                     b.x = x;
-                    Pooling.forward(op, window, x, b.y, input, output);
+                    Pooling.forward(ops, op, window, x, b.y, input, output);
                     return b.y;
                 }
 
@@ -190,22 +195,28 @@ final class MaxPoolBlock extends Block {
                     }
                     DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
                     INDArray dx = b.inputGradient((int) dy.rows(), input);
-                    Pooling.backward(op, window, b.x, dy, dx, input, output);
+                    Pooling.backward(ops, op, window, b.x, dy, dx, input, output);
                     return dx;
                 }
             };
         }
 
-        /** Runs ND4J's pooling op {@code op} (maxpool2d, avgpool2d) on {@code rows x shape size} arrays. */
-        static void forward(String op, int window, INDArray x, INDArray y, Shape input, Shape output) {
-            Nd4jRuntime.onOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder(op).addInputs(DeviceBlock.images(x, input))
-                    .addOutputs(DeviceBlock.images(y, output)).addIntegerArguments(arguments(window)).build()));
+        /**
+         * Runs ND4J's pooling op {@code op} (maxpool2d, avgpool2d) on {@code rows x shape size} arrays, built once per
+         * pair of arrays in the block's {@code ops}.
+         */
+        static void forward(OpCache ops, String op, int window, INDArray x, INDArray y, Shape input, Shape output) {
+            CustomOp pooling = ops.get(() -> DynamicCustomOp.builder(op).addInputs(DeviceBlock.images(x, input))
+                    .addOutputs(DeviceBlock.images(y, output)).addIntegerArguments(arguments(window)).build(), x, y);
+            Nd4jRuntime.onOneDnn(() -> Nd4j.exec(pooling));
         }
 
         /** Runs the backward op of {@link #forward}: dLoss/d(input) into {@code dx}. */
-        static void backward(String op, int window, INDArray x, INDArray dy, INDArray dx, Shape input, Shape output) {
-            Nd4jRuntime.onOneDnn(() -> Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(DeviceBlock.images(x, input),
-                    DeviceBlock.images(dy, output)).addOutputs(DeviceBlock.images(dx, input)).addIntegerArguments(arguments(window)).build()));
+        static void backward(OpCache ops, String op, int window, INDArray x, INDArray dy, INDArray dx, Shape input, Shape output) {
+            CustomOp pooling = ops.get(() -> DynamicCustomOp.builder(op + "_bp").addInputs(DeviceBlock.images(x, input),
+                    DeviceBlock.images(dy, output)).addOutputs(DeviceBlock.images(dx, input)).addIntegerArguments(arguments(window)).build(),
+                    x, dy, dx);
+            Nd4jRuntime.onOneDnn(() -> Nd4j.exec(pooling));
         }
 
         private static int[] arguments(int window) {
