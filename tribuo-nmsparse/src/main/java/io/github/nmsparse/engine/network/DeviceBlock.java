@@ -93,7 +93,7 @@ abstract class DeviceBlock {
     }
 
     /** The buffers of a block whose backward pass needs the input it saw. */
-    static final class KeepingInput extends Buffers {
+    static class KeepingInput extends Buffers {
         INDArray x;
 
         KeepingInput(int rows, Shape output) {

@@ -46,8 +46,6 @@ final class MaxPoolBlock extends Block {
     }
 
     private final int window;
-    /** The oneDNN pooling ops, built once per pair of workspace arrays. */
-    private final OpCache poolingOps = new OpCache();
 
     private MaxPoolBlock(int window, Shape input) {
         super(input, Pooling.outputShape(input, window));
@@ -61,6 +59,8 @@ final class MaxPoolBlock extends Block {
     private static final class Buffers extends BlockBuffers {
         final int[] argMax;
         Tensor x;
+        /** The oneDNN pooling ops of this workspace, built once. */
+        final OpCache ops = new OpCache();
 
         Buffers(int rows, Shape output) {
             super(rows, output);
@@ -78,7 +78,7 @@ final class MaxPoolBlock extends Block {
         Buffers b = (Buffers) buffers;
         b.x = x;
         if (b.argMax == null) {
-            Pooling.forward(poolingOps, "maxpool2d", window, x.readArray(), b.y.writeArray(), input, output);
+            Pooling.forward(b.ops, "maxpool2d", window, x.readArray(), b.y.writeArray(), input, output);
             return b.y;
         }
         float[] a = x.readHeap();
@@ -125,7 +125,7 @@ final class MaxPoolBlock extends Block {
         Buffers b = (Buffers) buffers;
         Tensor dInput = b.inputGradient(dy.rows, input);
         if (b.argMax == null) {
-            Pooling.backward(poolingOps, "maxpool2d", window, b.x.readArray(), dy.readArray(), dInput.writeArray(), input, output);
+            Pooling.backward(b.ops, "maxpool2d", window, b.x.readArray(), dy.readArray(), dInput.writeArray(), input, output);
             return dInput;
         }
         float[] dx = dInput.writeHeap();
@@ -173,18 +173,16 @@ final class MaxPoolBlock extends Block {
          */
         static DeviceBlock onDevice(String op, int window, Shape input, Shape output) {
             return new DeviceBlock(input, output) {
-                private final OpCache ops = new OpCache();
-
                 @Override
                 Object buffers(int rows, boolean training) {
-                    return new DeviceBlock.KeepingInput(rows, output);
+                    return new PoolingBuffers(rows, output);
                 }
 
                 @Override
                 INDArray forward(INDArray x, Object buffers, boolean training) {
-                    DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
+                    PoolingBuffers b = (PoolingBuffers) buffers;
                     b.x = x;
-                    Pooling.forward(ops, op, window, x, b.y, input, output);
+                    Pooling.forward(b.ops, op, window, x, b.y, input, output);
                     return b.y;
                 }
 
@@ -193,17 +191,26 @@ final class MaxPoolBlock extends Block {
                     if (!inputGradient) {
                         return null;
                     }
-                    DeviceBlock.KeepingInput b = (DeviceBlock.KeepingInput) buffers;
+                    PoolingBuffers b = (PoolingBuffers) buffers;
                     INDArray dx = b.inputGradient((int) dy.rows(), input);
-                    Pooling.backward(ops, op, window, b.x, dy, dx, input, output);
+                    Pooling.backward(b.ops, op, window, b.x, dy, dx, input, output);
                     return dx;
                 }
             };
         }
 
+        /** A pooling workspace on the ops executor, with its ops: built once, dropped with the workspace. */
+        private static final class PoolingBuffers extends DeviceBlock.KeepingInput {
+            final OpCache ops = new OpCache();
+
+            PoolingBuffers(int rows, Shape output) {
+                super(rows, output);
+            }
+        }
+
         /**
          * Runs ND4J's pooling op {@code op} (maxpool2d, avgpool2d) on {@code rows x shape size} arrays, built once per
-         * pair of arrays in the block's {@code ops}.
+         * pair of arrays in the workspace's {@code ops}.
          */
         static void forward(OpCache ops, String op, int window, INDArray x, INDArray y, Shape input, Shape output) {
             CustomOp pooling = ops.get(() -> DynamicCustomOp.builder(op).addInputs(DeviceBlock.images(x, input))

@@ -12,12 +12,13 @@ import java.util.function.Supplier;
  * ND4J ops built once for the arrays they run on, and run again on the next call with the same arrays (a block's
  * workspace arrays stay the same from step to step). Building an op every call made views of its arrays every call,
  * each with a shape buffer of its own off the heap, and made ND4J's reshape code a hot spot that the JIT compiled
- * during the first epoch. A few entries are kept (one per batch size, in practice), the least recently used dropped;
- * threads may share a cache.
+ * during the first epoch. A cache belongs to a workspace's buffers, so that its ops, which hold the workspace's
+ * memory, go when the workspace goes; it keeps a few entries, the least recently used dropped, and threads may share
+ * it.
  */
 final class OpCache {
 
-    private static final int ENTRIES = 16;
+    private static final int ENTRIES = 4;
 
     private final Map<Key, CustomOp> ops = new LinkedHashMap<>(ENTRIES, 0.75f, true) {
         @Override
