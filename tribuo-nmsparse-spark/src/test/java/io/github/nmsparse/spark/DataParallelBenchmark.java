@@ -8,13 +8,9 @@ import io.github.nmsparse.tribuo.SparsityProvenance;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.tribuo.Dataset;
-import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.evaluation.LabelEvaluator;
-import org.tribuo.datasource.IDXDataSource;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -32,12 +28,8 @@ public final class DataParallelBenchmark {
         String name = args.length > 0 && !args[0].matches("\\d+") ? args[0] : "mlp-sr-ste-2-4";
         String[] counts = java.util.Arrays.stream(args).filter(a -> a.matches("\\d+")).toArray(String[]::new);
         int[] localSteps = counts.length == 0 ? new int[] {1, 8, 32} : java.util.Arrays.stream(counts).mapToInt(Integer::parseInt).toArray();
-        Path mnist = Path.of("datasets/mnist-10k");
-        LabelFactory labels = new LabelFactory();
-        Dataset<Label> train = new MutableDataset<>(new IDXDataSource<>(mnist.resolve("train-images-idx3-ubyte.gz"),
-                mnist.resolve("train-labels-idx1-ubyte.gz"), labels));
-        Dataset<Label> test = new MutableDataset<>(new IDXDataSource<>(mnist.resolve("test-images-idx3-ubyte.gz"),
-                mnist.resolve("test-labels-idx1-ubyte.gz"), labels));
+        Dataset<Label> train = SparkTrainingTest.mnist("train");
+        Dataset<Label> test = SparkTrainingTest.mnist("test");
         System.out.println(name + " on datasets/mnist-10k");
         long alone = System.nanoTime();
         NMSparseModel<Label> single = trainer(name).train(train);

@@ -172,12 +172,8 @@ class SparkTrainingTest {
      */
     @Test
     void dataParallelOnMnistEndsWithinHalfAPointOfOneMachine() throws IOException {
-        Path mnist = Path.of("datasets/mnist-10k");
-        LabelFactory labels = new LabelFactory();
-        Dataset<Label> train = new MutableDataset<>(new IDXDataSource<>(mnist.resolve("train-images-idx3-ubyte.gz"),
-                mnist.resolve("train-labels-idx1-ubyte.gz"), labels));
-        Dataset<Label> test = new MutableDataset<>(new IDXDataSource<>(mnist.resolve("test-images-idx3-ubyte.gz"),
-                mnist.resolve("test-labels-idx1-ubyte.gz"), labels));
+        Dataset<Label> train = mnist("train");
+        Dataset<Label> test = mnist("test");
         double alone = 0;
         double parallel = 0;
         try (SparkJob job = SparkJob.start("local[2]", "test", SparkJobTest.QUIET)) {
@@ -191,6 +187,16 @@ class SparkTrainingTest {
         System.out.printf("mnist-10k, README MLP SR-STE 2:4, mean of seeds 1-3: one machine %.4f, 2 replicas averaging every 8 steps %.4f%n",
                 alone, parallel);
         assertTrue(parallel > alone - 0.005, "data-parallel " + parallel + " against one machine " + alone);
+    }
+
+    /**
+     * @param part "train" or "test"
+     * @return that part of datasets/mnist-10k, read by Tribuo's IDX reader
+     */
+    static Dataset<Label> mnist(String part) throws IOException {
+        Path mnist = Path.of("datasets/mnist-10k");
+        return new MutableDataset<>(new IDXDataSource<>(mnist.resolve(part + "-images-idx3-ubyte.gz"),
+                mnist.resolve(part + "-labels-idx1-ubyte.gz"), new LabelFactory()));
     }
 
     /** @return the plugin's mlp-sr-ste-2-4 with another seed */

@@ -16,14 +16,11 @@ import io.github.nmsparse.engine.optimizer.AdamW;
 import io.github.nmsparse.engine.optimizer.Optimizer;
 import io.github.nmsparse.engine.optimizer.Sgd;
 import io.github.nmsparse.engine.state.NamedState;
-import io.github.nmsparse.engine.state.StateOutput;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,29 +58,25 @@ class CheckpointResumeTest {
         }
     }
 
-    /** Keeps, at the end of training, every piece of the run's state as bytes (the history aside: it holds times). */
-    private static final class FinalState implements TrainingListener {
+    /**
+     * Keeps, at the end of training, every piece of the run's state as bytes (the history aside: it holds times). Also
+     * {@link DataParallelTest}'s.
+     */
+    static final class FinalState implements TrainingListener {
         final Map<String, byte[]> bytes = new LinkedHashMap<>();
 
         @Override
         public void onTrainingEnd(TrainingRun run) {
-            try {
-                for (NamedState state : run.states()) {
-                    if (!state.name().equals("history")) {
-                        ByteArrayOutputStream out = new ByteArrayOutputStream();
-                        StateOutput stateOut = new StateOutput(out);
-                        state.state().save(stateOut);
-                        stateOut.flush();
-                        bytes.put(state.name(), out.toByteArray());
-                    }
+            for (NamedState state : run.states()) {
+                if (!state.name().equals("history")) {
+                    bytes.put(state.name(), StateSections.save(state, false));
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
     }
 
-    private record Outcome(TrainingResult result, Map<String, byte[]> state) {
+    /** A run's result and its final state, as {@link FinalState} keeps it. */
+    record Outcome(TrainingResult result, Map<String, byte[]> state) {
     }
 
     private static TrainingPlan plan(SparsityMethod method, Optimizer optimizer, long seed) {
@@ -106,7 +99,8 @@ class CheckpointResumeTest {
         return new Outcome(result, state.bytes);
     }
 
-    private static void assertSameRun(Outcome expected, Outcome actual, String what) {
+    /** Asserts two runs ended the same, bit for bit: every piece of state, the history, the prediction weights. */
+    static void assertSameRun(Outcome expected, Outcome actual, String what) {
         assertEquals(expected.state().keySet(), actual.state().keySet(), what);
         for (String piece : expected.state().keySet()) {
             assertArrayEquals(expected.state().get(piece), actual.state().get(piece), what + ": " + piece);

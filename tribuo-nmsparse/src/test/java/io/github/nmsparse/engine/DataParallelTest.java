@@ -2,6 +2,8 @@ package io.github.nmsparse.engine;
 
 import io.github.nmsparse.core.NMMask;
 import io.github.nmsparse.core.NMPattern;
+import io.github.nmsparse.engine.CheckpointResumeTest.FinalState;
+import io.github.nmsparse.engine.CheckpointResumeTest.Outcome;
 import io.github.nmsparse.engine.method.Asp;
 import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SparsityMethod;
@@ -15,7 +17,6 @@ import io.github.nmsparse.engine.network.Shape;
 import io.github.nmsparse.engine.optimizer.AdamW;
 import io.github.nmsparse.engine.optimizer.Optimizer;
 import io.github.nmsparse.engine.optimizer.Sgd;
-import io.github.nmsparse.engine.state.NamedState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,10 +28,9 @@ import java.io.ObjectOutputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
+import static io.github.nmsparse.engine.CheckpointResumeTest.assertSameRun;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,23 +49,6 @@ class DataParallelTest {
     private static final Architecture RESIDUAL = Architecture.builder(new Shape(1, 6, 6)).pattern(NMPattern.parse("2:4"))
             .blocks("conv 4x3p1, bn, relu, residual(conv 4x3p1, bn, relu, conv 4x3p1, bn), relu, gap").output(3, false).build();
 
-    /** Every piece of the run's state at its end, as bytes (the history aside: it holds times). */
-    private static final class FinalState implements TrainingListener {
-        final Map<String, byte[]> bytes = new LinkedHashMap<>();
-
-        @Override
-        public void onTrainingEnd(TrainingRun run) {
-            for (NamedState state : run.states()) {
-                if (!state.name().equals("history")) {
-                    bytes.put(state.name(), StateSections.save(state, false));
-                }
-            }
-        }
-    }
-
-    private record Outcome(TrainingResult result, Map<String, byte[]> state) {
-    }
-
     private static TrainingPlan plan(SparsityMethod method, Optimizer optimizer, Executor executor) {
         return TrainingPlan.builder().method(method).optimizer(optimizer).learningRate(1e-2).epochs(EPOCHS).warmupEpochs(1)
                 .batchSize(40).seed(11).executor(executor).build();
@@ -82,15 +65,6 @@ class DataParallelTest {
         listeners.add(state);
         TrainingResult result = NetworkTrainer.train(network, new SoftmaxCrossEntropy(), plan, data, listeners, checkpoints, parallel);
         return new Outcome(result, state.bytes);
-    }
-
-    private static void assertSameRun(Outcome expected, Outcome actual, String what) {
-        assertEquals(expected.state().keySet(), actual.state().keySet(), what);
-        for (String piece : expected.state().keySet()) {
-            assertArrayEquals(expected.state().get(piece), actual.state().get(piece), what + ": " + piece);
-        }
-        assertEquals(expected.result().history().stream().map(EpochRecord::withoutTime).toList(),
-                actual.result().history().stream().map(EpochRecord::withoutTime).toList(), what + ": history, SAD and flips included");
     }
 
     /**
