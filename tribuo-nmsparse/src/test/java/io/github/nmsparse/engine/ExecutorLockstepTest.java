@@ -19,8 +19,6 @@ import io.github.nmsparse.engine.optimizer.AdamW;
 import io.github.nmsparse.engine.optimizer.Optimizer;
 import io.github.nmsparse.engine.optimizer.Sgd;
 import io.github.nmsparse.engine.state.NamedState;
-import io.github.nmsparse.engine.state.StateInput;
-import io.github.nmsparse.engine.state.StateOutput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.opentest4j.AssertionFailedError;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,12 +126,12 @@ class ExecutorLockstepTest {
                     if (state.name().equals("position")) {
                         continue;
                     }
-                    to.get(i).state().restore(new StateInput(new ByteArrayInputStream(saved(state)), "the fused session"));
+                    StateSections.restore(to.get(i), StateSections.save(state, false), false);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ((OpsExecutor) ops.stepExecutor()).reload();
+            ops.stepExecutor().reload();
         }
 
         /**
@@ -219,19 +216,6 @@ class ExecutorLockstepTest {
         throw new IllegalArgumentException("no sparse layer " + sparseLayer);
     }
 
-    /** @return the state as a checkpoint saves it */
-    private static byte[] saved(NamedState state) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            StateOutput out = new StateOutput(bytes);
-            state.state().save(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /**
      * @param arrays how many float arrays (each written with its length) follow a leading count: true for a
      *               parameter-wise state (moments), false for arrays one after the other to the end (running statistics)
@@ -244,7 +228,7 @@ class ExecutorLockstepTest {
                 if (!state.name().startsWith(prefix)) {
                     continue;
                 }
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(saved(state)));
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(StateSections.save(state, false)));
                 while (in.available() > 0) {
                     int count = arrays ? in.readInt() : 1;
                     for (int a = 0; a < count; a++) {
