@@ -31,7 +31,8 @@ class PublicApiTest {
             // The executor setting, and what an objective implements to run on the ops executor.
             "engine.Executor", "engine.DeviceLoss",
             // Training methods and optimizers: components, and what a new one implements.
-            "engine.method.Asp", "engine.method.Dense", "engine.method.SparsityMethod", "engine.method.SrSte", "engine.method.Ste",
+            "engine.method.Asp", "engine.method.DecoupledSrSte", "engine.method.Dense", "engine.method.SparsityMethod",
+            "engine.method.SrSte", "engine.method.Ste",
             "engine.optimizer.AdamW", "engine.optimizer.Optimizer", "engine.optimizer.Sgd", "engine.optimizer.DeviceUpdate",
             // The network: architecture, weights as a model keeps them, and what methods and optimizers drive.
             "engine.network.Activation", "engine.network.Architecture", "engine.network.BlockSnapshot", "engine.network.GraphWriter",

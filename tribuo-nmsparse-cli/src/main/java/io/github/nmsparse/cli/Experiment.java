@@ -62,7 +62,7 @@ public final class Experiment {
         @Option(longName = "spark-master", usage = "Run the grid's runs as Apache Spark tasks on this master, e.g. local[2] or spark://host:7077 (README, \"Scaling out\").")
         public String sparkMaster;
         /** Override. */
-        @Option(longName = "methods", usage = "Override the methods, comma-separated: DENSE,STE,SR_STE,ASP.")
+        @Option(longName = "methods", usage = "Override the methods, comma-separated, from DENSE,STE,SR_STE,SR_STE_DECOUPLED,ASP.")
         public List<String> methods;
         /** Override. */
         @Option(longName = "patterns", usage = "Override the N:M patterns, comma-separated, e.g. 2:4,1:8.")

@@ -75,7 +75,7 @@ public final class TrainTest {
         @Option(longName = "pattern", usage = "Override the trainer's N:M pattern, e.g. 2:4 or 1:8.")
         public String pattern;
         /** Override. */
-        @Option(longName = "method", usage = "Override the training method: DENSE, STE, SR_STE or ASP (with its default settings unless the trainer's is of that kind).")
+        @Option(longName = "method", usage = "Override the training method: DENSE, STE, SR_STE, SR_STE_DECOUPLED or ASP (with its default settings unless the trainer's is of that kind).")
         public String method;
         /** Override. */
         @Option(longName = "epochs", usage = "Override the number of epochs; 0 sizes training to the data (see --min-steps).")
@@ -109,7 +109,7 @@ public final class TrainTest {
         @Option(longName = "input-shape", usage = "Override the input shape of a convolutional network: channels,height,width.")
         public int[] inputShape;
         /** Override. */
-        @Option(longName = "lambda-w", usage = "Override the method's lambda_w (SR_STE only).")
+        @Option(longName = "lambda-w", usage = "Override the method's lambda_w (SR_STE and SR_STE_DECOUPLED only).")
         public String lambdaW;
         /** Override. */
         @Option(longName = "learning-rate", usage = "Override the peak learning rate.")

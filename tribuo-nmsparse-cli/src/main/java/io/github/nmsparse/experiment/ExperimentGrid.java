@@ -19,7 +19,7 @@ public final class ExperimentGrid implements Configurable {
     @Config(description = "Name of the trainer component every run starts from, in the same configuration or the plugin's.")
     private String trainer = "mlp-sr-ste-2-4";
 
-    @Config(description = "Training methods to compare, by name: DENSE, STE, SR_STE, ASP (see Method.ALL).")
+    @Config(description = "Training methods to compare, by name: DENSE, STE, SR_STE, SR_STE_DECOUPLED, ASP (see Method.ALL).")
     private List<String> methods = List.of("DENSE", "STE", "SR_STE", "ASP");
 
     @Config(description = "N:M patterns of the sparse methods.")

@@ -3,6 +3,7 @@ package io.github.nmsparse.experiment;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.nmsparse.engine.method.Asp;
+import io.github.nmsparse.engine.method.DecoupledSrSte;
 import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
@@ -27,11 +28,13 @@ public record Method(@JsonValue String name, Class<? extends SparsityMethod> typ
     public static final Method STE = new Method("STE", Ste.class);
     /** SR-STE, the paper's method. */
     public static final Method SR_STE = new Method("SR_STE", SrSte.class);
+    /** SR-STE's refinement as a decoupled step after the optimizer's: this project's extension for adaptive optimizers. */
+    public static final Method SR_STE_DECOUPLED = new Method("SR_STE_DECOUPLED", DecoupledSrSte.class);
     /** ASP: dense, one pruning, fine-tuning. */
     public static final Method ASP = new Method("ASP", Asp.class);
 
     /** Every method on offer. */
-    public static final List<Method> ALL = List.of(DENSE, STE, SR_STE, ASP);
+    public static final List<Method> ALL = List.of(DENSE, STE, SR_STE, SR_STE_DECOUPLED, ASP);
 
     /**
      * @param name a method's name

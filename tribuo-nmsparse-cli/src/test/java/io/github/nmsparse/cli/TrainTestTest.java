@@ -89,7 +89,7 @@ class TrainTestTest {
         assertEquals("--momentum: the trainer's optimizer is AdamW, which has no setting 'momentum' (its settings: beta1, beta2, epsilon, "
                 + "weightDecay)", momentum.getMessage());
         IllegalArgumentException method = assertThrows(IllegalArgumentException.class, () -> trainerFrom("--method", "SRSTE"));
-        assertTrue(method.getMessage().contains("'SRSTE' is not a training method; the methods are DENSE, STE, SR_STE, ASP"), method.getMessage());
+        assertTrue(method.getMessage().contains("'SRSTE' is not a training method; the methods are DENSE, STE, SR_STE, SR_STE_DECOUPLED, ASP"), method.getMessage());
         IllegalArgumentException optimizer = assertThrows(IllegalArgumentException.class, () -> trainerFrom("--optimizer", "ADAM"));
         assertTrue(optimizer.getMessage().contains("--optimizer ADAM is not an optimizer"), optimizer.getMessage());
         Exception bad = assertThrows(Exception.class, () -> trainerFrom("--lambda-w", "-1"));

@@ -56,7 +56,7 @@ class ExperimentGridTest {
     @Test
     void badSettingsNameTheProblem() {
         assertTrue(message("patterns", ListProperty.createFromStringList(List.of("2:4", "5:4"))).contains("patterns holds a bad pattern"));
-        assertTrue(message("methods", ListProperty.createFromStringList(List.of("SR-STE"))).contains("methods: 'SR-STE' is not a training method; the methods are DENSE, STE, SR_STE, ASP"));
+        assertTrue(message("methods", ListProperty.createFromStringList(List.of("SR-STE"))).contains("methods: 'SR-STE' is not a training method; the methods are DENSE, STE, SR_STE, SR_STE_DECOUPLED, ASP"));
         assertTrue(message("seeds", new SimpleProperty("0")).contains("seeds must be at least 1"));
         assertTrue(message("lambdaSweep", ListProperty.createFromStringList(List.of("-1"))).contains("lambdaSweep must hold finite numbers >= 0"));
     }

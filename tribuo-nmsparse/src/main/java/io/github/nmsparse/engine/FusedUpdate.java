@@ -9,9 +9,9 @@ import java.util.stream.IntStream;
 
 /**
  * The update of all parameters after a backward pass, in one pass over each weight matrix: for every row, the
- * training method refines the gradient (SR-STE's decay), the optimizer updates the row, and the method updates
- * the row's mask and writes its masked weights, flips counted on the way. Rows are copied in bulk out of the
- * off-heap buffers and back, and large matrices are split over the cores.
+ * training method refines the gradient (SR-STE's decay), the optimizer updates the row, the method takes its own
+ * decoupled step if it has one, and it updates the row's mask and writes its masked weights, flips counted on the
+ * way. Rows are copied in bulk out of the off-heap buffers and back, and large matrices are split over the cores.
  */
 final class FusedUpdate {
 
@@ -48,6 +48,7 @@ final class FusedUpdate {
             }
             optimizer.updateRow(p, r, weights, gradient, learningRate, step);
             if (p.sparse() != null) {
+                method.decoupledStepRow(p.sparse(), r, weights, learningRate, scratch);
                 method.afterUpdateRow(p.sparse(), r, weights, scratch);
             }
             p.writeRow(r, weights);

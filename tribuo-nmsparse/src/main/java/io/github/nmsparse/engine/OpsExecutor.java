@@ -115,6 +115,7 @@ final class OpsExecutor implements StepExecutor {
                 }
                 update.update(p, learningRate, step);
                 if (p.sparse() != null) {
+                    method.decoupledStep(p.sparse(), learningRate);
                     method.afterUpdate(p.sparse());
                 }
             }

@@ -5,6 +5,7 @@ import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.CheckpointResumeTest.FinalState;
 import io.github.nmsparse.engine.CheckpointResumeTest.Outcome;
 import io.github.nmsparse.engine.method.Asp;
+import io.github.nmsparse.engine.method.DecoupledSrSte;
 import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
@@ -95,7 +96,7 @@ class DataParallelTest {
 
     @Test
     void oneReplicaIsTheSingleMachineRunWhateverItsRounds() throws IOException {
-        for (SparsityMethod method : List.of(new Dense(), new Ste(), new SrSte(2e-3), new Asp(0.5))) {
+        for (SparsityMethod method : List.of(new Dense(), new Ste(), new SrSte(2e-3), new DecoupledSrSte(2e-1), new Asp(0.5))) {
             for (Optimizer optimizer : List.of(new AdamW(1e-4), new Sgd(0.9, true, 1e-4))) {
                 TrainingPlan plan = plan(method, optimizer, Executor.AUTO);
                 Outcome single = run(MLP, plan, data(MLP), null, null);

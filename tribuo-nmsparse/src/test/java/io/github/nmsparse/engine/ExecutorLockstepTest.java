@@ -4,6 +4,7 @@ import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMMask;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.method.Asp;
+import io.github.nmsparse.engine.method.DecoupledSrSte;
 import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
@@ -332,7 +333,8 @@ class ExecutorLockstepTest {
 
     @Test
     void everyMethodWithBothOptimizersKeepsStepOnAnMlp() {
-        List<Supplier<SparsityMethod>> methods = List.of(Dense::new, Ste::new, () -> new SrSte(0.05), () -> new Asp(0.5));
+        List<Supplier<SparsityMethod>> methods = List.of(Dense::new, Ste::new, () -> new SrSte(0.05), () -> new DecoupledSrSte(0.5),
+                () -> new Asp(0.5));
         List<Supplier<Optimizer>> optimizers = List.of(() -> new AdamW(5e-3), () -> new Sgd(0.9, false, 5e-3), () -> new Sgd(0.9, true, 5e-3));
         for (Supplier<SparsityMethod> method : methods) {
             for (Supplier<Optimizer> optimizer : optimizers) {

@@ -4,6 +4,7 @@ import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.core.NMValidity;
 import io.github.nmsparse.engine.method.Asp;
+import io.github.nmsparse.engine.method.DecoupledSrSte;
 import io.github.nmsparse.engine.method.Dense;
 import io.github.nmsparse.engine.method.SparsityMethod;
 import io.github.nmsparse.engine.method.SrSte;
@@ -75,6 +76,17 @@ class TrainingMethodsTest {
         assertSameWeights(ste.network().snapshot(), srSte.network().snapshot());
         assertEquals(withoutTimes(ste.history()), withoutTimes(srSte.history()));
         TrainingResult refined = train(new SrSte(2e-2), 4, 3);
+        assertFalse(java.util.Arrays.equals(ste.network().snapshot().layers().get(0).weights(),
+                refined.network().snapshot().layers().get(0).weights()), "a non-zero lambda changes training");
+    }
+
+    @Test
+    void decoupledSrSteWithLambdaZeroIsExactlySte() {
+        TrainingResult ste = train(new Ste(), 4, 3);
+        TrainingResult decoupled = train(new DecoupledSrSte(0), 4, 3);
+        assertSameWeights(ste.network().snapshot(), decoupled.network().snapshot());
+        assertEquals(withoutTimes(ste.history()), withoutTimes(decoupled.history()));
+        TrainingResult refined = train(new DecoupledSrSte(2e-1), 4, 3);
         assertFalse(java.util.Arrays.equals(ste.network().snapshot().layers().get(0).weights(),
                 refined.network().snapshot().layers().get(0).weights()), "a non-zero lambda changes training");
     }
@@ -204,6 +216,54 @@ class TrainingMethodsTest {
         // The next step's W~ comes from the updated weights.
         assertArrayEquals(new float[] {3.99f, -3.02f, 0f, 0f, 0f, 0f, -3.07f, 3.92f}, masked, 1e-6f);
         assertEquals(0, layer.takeFlips(), "the mask did not change");
+    }
+
+    /**
+     * The same step with decoupled SR-STE: plain SGD on dLoss/dW~, then the pruned weights shrink by lr * lambda_w.
+     * It differs from SR-STE's step above by lr^2 * lambda_w * g on the pruned weights.
+     */
+    @Test
+    void singleDecoupledSrSteStepByHandUnderSgd() {
+        float[] w = {4f, -3f, 2f, 1f, /* row 2 */ 1f, 2f, -3f, 4f};
+        float[] masked = new float[8];
+        float[] grad = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
+        SparseWeights layer = TestParameters.sparseWeights(new NMLayout(2, 4, NMPattern.parse("2:4")), w, masked);
+        SparsityMethod decoupled = new DecoupledSrSte(0.5);
+        decoupled.beforeStep(List.of(layer), new SparsityMethod.TrainingClock(0, 1));
+        Parameter parameter = TestParameters.parameter(w, grad, 2, true, layer, 0);
+        Sgd sgd = new Sgd(0, false, 0);
+        sgd.initialise(List.of(parameter));
+        FusedUpdate.apply(List.of(parameter), sgd, decoupled, 0.1f, 1);
+        // w - 0.1 g = {3.99, -3.02, 1.97, 0.96 | 0.95, 1.94, -3.07, 3.92}; pruned ones times 1 - 0.1 * 0.5.
+        assertArrayEquals(new float[] {3.99f, -3.02f, 1.8715f, 0.912f, 0.9025f, 1.843f, -3.07f, 3.92f}, w, 1e-6f);
+        assertArrayEquals(new float[] {3.99f, -3.02f, 0f, 0f, 0f, 0f, -3.07f, 3.92f}, masked, 1e-6f);
+        assertEquals(0, layer.takeFlips(), "the mask did not change");
+    }
+
+    /**
+     * Under Adam the two refinements part ways. Adam's first step is lr * sign(g) whatever g's size, so SR-STE's
+     * added lambda_w * W (here 1.0 on a gradient of 0.3) changes nothing; the decoupled decay still shrinks the
+     * pruned weights by lr * lambda_w. Kept weights take Adam's step alone.
+     */
+    @Test
+    void decoupledDecaySurvivesAdamWhereTheGradientTermDoesNot() {
+        float[] grad = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f};
+        float[] adamOnly = {3.9f, -3.1f, 1.9f, 0.9f, 0.9f, 1.9f, -3.1f, 3.9f};
+        float[] srSte = adamStep(new SrSte(0.5), grad);
+        assertArrayEquals(adamOnly, srSte, 1e-5f, "SR-STE's term is normalized away by Adam's first step");
+        float[] decoupled = adamStep(new DecoupledSrSte(0.5), grad);
+        assertArrayEquals(new float[] {3.9f, -3.1f, 1.805f, 0.855f, 0.855f, 1.805f, -3.1f, 3.9f}, decoupled, 1e-5f);
+    }
+
+    private static float[] adamStep(SparsityMethod method, float[] gradient) {
+        float[] w = {4f, -3f, 2f, 1f, /* row 2 */ 1f, 2f, -3f, 4f};
+        SparseWeights layer = TestParameters.sparseWeights(new NMLayout(2, 4, NMPattern.parse("2:4")), w, new float[8]);
+        method.beforeStep(List.of(layer), new SparsityMethod.TrainingClock(0, 1));
+        Parameter parameter = TestParameters.parameter(w, gradient.clone(), 2, true, layer, 0);
+        AdamW adam = new AdamW(0);
+        adam.initialise(List.of(parameter));
+        FusedUpdate.apply(List.of(parameter), adam, method, 0.1f, 1);
+        return w;
     }
 
     @Test

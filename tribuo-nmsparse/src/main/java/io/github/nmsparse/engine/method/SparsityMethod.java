@@ -21,10 +21,12 @@ import java.util.List;
  *   <li>(forward and backward passes: each sparse layer's gradient is dLoss/dW~)</li>
  *   <li>for every row of every sparse layer, in one fused pass over the weights: {@link #refineGradientRow}
  *       (turn dLoss/dW~ into the gradient the optimizer applies to the master weights W), the optimizer's update
- *       of the row, then {@link #afterUpdateRow} (update the mask and write the row of W~ for the next step).</li>
+ *       of the row, {@link #decoupledStepRow} (a step of the method's own on W, outside the optimizer), then
+ *       {@link #afterUpdateRow} (update the mask and write the row of W~ for the next step).</li>
  * </ol>
  * The row hooks may run on several threads at once, for different rows. The ops executor calls the same hooks in
- * the same order, a whole matrix at a time and as ND4J ops: {@link #refineGradient} and {@link #afterUpdate}.
+ * the same order, a whole matrix at a time and as ND4J ops: {@link #refineGradient}, {@link #decoupledStep} and
+ * {@link #afterUpdate}.
  *
  * <p>A new method is one class implementing this, plus one line where the experiment layer lists methods.
  */
@@ -60,12 +62,35 @@ public interface SparsityMethod extends RunComponent {
     void afterUpdateRow(SparseWeights layer, int row, float[] weights, float[] scratch);
 
     /**
+     * A change of the method's own to W right after the optimizer's update, which the optimizer's momentum or
+     * adaptive scaling never sees, the way AdamW applies weight decay. The mask is still the one the step's forward
+     * pass used. Nothing by default.
+     *
+     * @param layer        a sparse layer
+     * @param row          the row
+     * @param weights      the row of W just updated by the optimizer, to change in place
+     * @param learningRate the step's learning rate
+     * @param scratch      a row-sized array free for use
+     */
+    default void decoupledStepRow(SparseWeights layer, int row, float[] weights, float learningRate, float[] scratch) {
+    }
+
+    /**
      * The ops executor's {@link #refineGradientRow}, for the whole matrix.
      *
      * @param layer    a sparse layer
      * @param gradient its dLoss/dW~, to refine in place
      */
     default void refineGradient(DeviceSparseWeights layer, INDArray gradient) {
+    }
+
+    /**
+     * The ops executor's {@link #decoupledStepRow}, for the whole matrix (the layer holds W).
+     *
+     * @param layer        a sparse layer whose W the optimizer just updated
+     * @param learningRate the step's learning rate
+     */
+    default void decoupledStep(DeviceSparseWeights layer, float learningRate) {
     }
 
     /**

@@ -82,6 +82,18 @@ public final class DeviceSparseWeights implements MaskedLayer {
         gradient.addi(difference);
     }
 
+    /**
+     * Shrinks the pruned weights of W, {@code W <- W - factor * (1 - E) * W}, in the fused executor's arithmetic:
+     * {@code W - factor * (W - E * W)}.
+     *
+     * @param factor the share of each pruned weight taken off
+     */
+    public void shrinkPruned(float factor) {
+        master.mul(mask, difference);
+        difference.rsubi(master).muli(factor);
+        master.subi(difference);
+    }
+
     /** Zeroes the pruned positions of a gradient. */
     public void maskGradient(INDArray gradient) {
         gradient.muli(mask);

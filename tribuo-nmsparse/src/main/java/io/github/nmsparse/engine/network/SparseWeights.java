@@ -72,6 +72,24 @@ public final class SparseWeights implements TrainingState, MaskedLayer {
         }
     }
 
+    /**
+     * Shrinks the pruned weights of one row, {@code W <- W - factor * (1 - E) * W}, computed as
+     * {@code W - factor * (W - E * W)}: kept weights are left exactly as they are.
+     *
+     * @param row     the row
+     * @param weights the row of W, changed in place
+     * @param factor  the share of each pruned weight taken off
+     * @param scratch a row-sized array to build the row's kept weights in
+     */
+    public void shrinkPrunedRow(int row, float[] weights, float factor, float[] scratch) {
+        int cols = layout.cols();
+        System.arraycopy(weights, 0, scratch, 0, cols);
+        mask.applyRow(row, scratch);
+        for (int i = 0; i < cols; i++) {
+            weights[i] -= factor * (weights[i] - scratch[i]);
+        }
+    }
+
     /** Zeroes the pruned positions of one row of values (a gradient or the weights). */
     public void maskRow(int row, float[] values) {
         mask.applyRow(row, values);
