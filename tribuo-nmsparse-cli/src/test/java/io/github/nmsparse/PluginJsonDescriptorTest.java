@@ -127,6 +127,16 @@ class PluginJsonDescriptorTest {
         grids.get("grids").forEach(grid -> listedGrids.add(grid.asText()));
         assertEquals(declaredGrids, listedGrids, "every experiment grid is listed, and only those");
         listedGrids.forEach(gridConfig::lookup);
+        Set<String> declaredStudies = new HashSet<>();
+        for (String name : gridConfig.getComponentNames()) {
+            if (gridConfig.getConfigurationData(name).orElseThrow().getClassName().equals(grids.get("studyType").asText())) {
+                declaredStudies.add(name);
+            }
+        }
+        Set<String> listedStudies = new HashSet<>();
+        grids.get("studies").forEach(study -> listedStudies.add(study.asText()));
+        assertEquals(declaredStudies, listedStudies, "every study is listed, and only those");
+        listedStudies.forEach(gridConfig::lookup);
         Class.forName(json.get("commands").get("mainClass").asText()).getMethod("main", String[].class);
     }
 }

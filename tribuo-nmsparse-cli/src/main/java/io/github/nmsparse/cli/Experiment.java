@@ -10,9 +10,11 @@ import com.oracle.labs.mlrg.olcut.config.property.Property;
 import com.oracle.labs.mlrg.olcut.config.property.SimpleProperty;
 import io.github.nmsparse.experiment.ExperimentGrid;
 import io.github.nmsparse.experiment.ExperimentRunner;
+import io.github.nmsparse.experiment.ExperimentStudy;
 import io.github.nmsparse.experiment.ResultTable;
 import io.github.nmsparse.experiment.RunResult;
 import io.github.nmsparse.report.ResultsDocument;
+import io.github.nmsparse.report.StudyDocument;
 import io.github.nmsparse.spark.SparkJob;
 
 import java.io.IOException;
@@ -55,6 +57,10 @@ public final class Experiment {
         /** Output directory. */
         @Option(longName = "out", usage = "Directory of the runs and tables; finished runs in it are not run again.")
         public Path out = Path.of("experiments/paper-grid");
+        /** Study component. */
+        @Option(longName = "study", usage = "Study component: several grids, each a setting, run one after another into --out/<grid>, "
+                + "their claims compared side by side in the results document. The grid overrides apply to every grid.")
+        public String study;
         /** Results document. */
         @Option(longName = "results-doc", usage = "Also write a Markdown results document here (charts go to results/ beside it).")
         public Path resultsDoc;
@@ -77,6 +83,12 @@ public final class Experiment {
         @Option(longName = "lambda-sweep", usage = "Override the swept SR-STE lambda_w values, comma-separated; 'none' for no sweep.")
         public List<String> lambdaSweep;
         /** Override. */
+        @Option(longName = "learning-rates", usage = "Override the learning rates tried, comma-separated; 'none' for the trainer's own.")
+        public List<String> learningRates;
+        /** Override. */
+        @Option(longName = "validation", usage = "Evaluate on this share of the training data, held out, instead of the test data (e.g. 0.1); 0 for the test data.")
+        public String validation;
+        /** Override. */
         @Option(longName = "train", usage = "Override the training data file.")
         public String train;
         /** Override. */
@@ -98,6 +110,11 @@ public final class Experiment {
                 overrides.put("lambdaSweep", ListProperty.createFromStringList(
                         lambdaSweep.equals(List.of("none")) ? List.of() : lambdaSweep));
             }
+            if (learningRates != null) {
+                overrides.put("learningRates", ListProperty.createFromStringList(
+                        learningRates.equals(List.of("none")) ? List.of() : learningRates));
+            }
+            put(overrides, "validation", validation);
             put(overrides, "seeds", seeds);
             put(overrides, "epochs", epochs);
             put(overrides, "train", train);
@@ -133,44 +150,102 @@ public final class Experiment {
         configurations.add(Experiment.class.getResource(TrainTest.PLUGIN_CONFIG));
         configurations.add(Experiment.class.getResource(GRID_CONFIG));
         configurations.addAll(userConfigs);
+        String command = "mvn -q compile exec:exec -Dnmsparse.args=\"experiment " + arguments + "\"";
+        if (options.study != null) {
+            return runStudy(options, configurations, out, command);
+        }
+        Grid grid = grid(options, configurations, options.grid, options.out, out);
+        List<RunResult> results = runGrid(options, grid, options.out, out);
+        if (options.resultsDoc != null) {
+            ResultsDocument.write(results, options.resultsDoc, command, grid.setting());
+            out.printf("Wrote %s.%n", options.resultsDoc);
+        }
+        return results;
+    }
+
+    /** A grid component, with the command line's overrides applied, and what its runs start from. */
+    private record Grid(String name, ExperimentGrid grid, ExperimentRunner runner) {
+
+        /** @return the trainer and data every run starts from, in words */
+        String setting() {
+            String evaluation = grid.validation() == 0 ? "tested on " + grid.test()
+                    : String.format(java.util.Locale.ROOT, "evaluated on a held-out %.0f%% of it (seed %d), the test data not read; "
+                    + "'test accuracy' below is that validation accuracy", 100 * grid.validation(), grid.validationSeed());
+            return String.format("the trainer component '%s' (%s), epochs %s, trained on %s and %s.", grid.trainer(), runner.baseTrainer(),
+                    grid.epochs() == 0 ? "as configured" : grid.epochs(), grid.train(), evaluation);
+        }
+    }
+
+    private static ConfigurationManager manager(List<URL> configurations) {
         ConfigurationManager cm = new ConfigurationManager();
         for (URL configuration : configurations) {
             cm.addProperties(configuration);
         }
-        if (!cm.containsConfigurable(options.grid)) {
-            throw new IllegalArgumentException("no grid component named '" + options.grid + "' in " + configurations);
+        return cm;
+    }
+
+    private static Grid grid(ExperimentOptions options, List<URL> configurations, String name, Path directory, PrintStream out) {
+        ConfigurationManager cm = manager(configurations);
+        if (!cm.containsConfigurable(name)) {
+            throw new IllegalArgumentException("no grid component named '" + name + "' in " + configurations);
         }
         for (Map.Entry<String, Property> override : options.overrides().entrySet()) {
-            cm.overrideConfigurableProperty(options.grid, override.getKey(), override.getValue());
+            cm.overrideConfigurableProperty(name, override.getKey(), override.getValue());
         }
-        Object component = cm.lookup(options.grid);
+        Object component = cm.lookup(name);
         if (!(component instanceof ExperimentGrid grid)) {
-            throw new IllegalArgumentException("component '" + options.grid + "' is a " + component.getClass().getName()
-                    + ", not an ExperimentGrid");
+            throw new IllegalArgumentException("component '" + name + "' is a " + component.getClass().getName() + ", not an ExperimentGrid");
         }
-        out.printf("Experiment '%s': %d runs into %s%n", options.grid, grid.runs().size(), options.out);
-        ExperimentRunner runner = new ExperimentRunner(grid, configurations, options.out, out);
+        return new Grid(name, grid, new ExperimentRunner(grid, configurations, directory, out));
+    }
+
+    private static List<RunResult> runGrid(ExperimentOptions options, Grid grid, Path directory, PrintStream out) throws IOException {
+        out.printf("Experiment '%s': %d runs into %s%n", grid.name(), grid.grid().runs().size(), directory);
         List<RunResult> results;
         if (options.sparkMaster == null) {
-            results = runner.run();
+            results = grid.runner().run();
         } else {
-            try (SparkJob spark = SparkJob.start(options.sparkMaster, "nmsparse experiment " + options.grid, Map.of())) {
-                results = runner.run(spark);
+            try (SparkJob spark = SparkJob.start(options.sparkMaster, "nmsparse experiment " + grid.name(), Map.of())) {
+                results = grid.runner().run(spark);
             }
         }
         ResultTable table = new ResultTable(results);
-        Files.writeString(options.out.resolve("results.csv"), table.csv(), StandardCharsets.UTF_8);
-        Files.writeString(options.out.resolve("results.md"), table.markdown(), StandardCharsets.UTF_8);
-        out.printf("%n%s%nWrote %s and %s.%n", table.markdown(), options.out.resolve("results.csv"), options.out.resolve("results.md"));
+        Files.writeString(directory.resolve("results.csv"), table.csv(), StandardCharsets.UTF_8);
+        Files.writeString(directory.resolve("results.md"), table.markdown(), StandardCharsets.UTF_8);
+        out.printf("%n%s%nWrote %s and %s.%n", table.markdown(), directory.resolve("results.csv"), directory.resolve("results.md"));
+        return results;
+    }
+
+    private static List<RunResult> runStudy(ExperimentOptions options, List<URL> configurations, PrintStream out, String command)
+            throws IOException {
+        ConfigurationManager cm = manager(configurations);
+        if (!cm.containsConfigurable(options.study)) {
+            throw new IllegalArgumentException("no study component named '" + options.study + "' in " + configurations);
+        }
+        Object component = cm.lookup(options.study);
+        if (!(component instanceof ExperimentStudy study)) {
+            throw new IllegalArgumentException("component '" + options.study + "' is a " + component.getClass().getName()
+                    + ", not an ExperimentStudy");
+        }
+        // Every grid is built before any runs, so a bad grid is refused before an hour of training, not after.
+        List<Grid> grids = new ArrayList<>();
+        for (String name : study.grids()) {
+            grids.add(grid(options, configurations, name, options.out.resolve(name), out));
+        }
+        List<StudyDocument.Setting> settings = new ArrayList<>();
+        List<RunResult> all = new ArrayList<>();
+        for (int i = 0; i < grids.size(); i++) {
+            Grid grid = grids.get(i);
+            List<RunResult> results = runGrid(options, grid, options.out.resolve(grid.name()), out);
+            settings.add(new StudyDocument.Setting(study.label(i), grid.name(), grid.setting(), results));
+            all.addAll(results);
+        }
         if (options.resultsDoc != null) {
-            String command = "mvn -q compile exec:exec -Dnmsparse.args=\"experiment " + arguments + "\"";
-            String setting = String.format("the trainer component '%s' (%s), epochs %s, trained on %s and tested on %s.",
-                    grid.trainer(), runner.baseTrainer(), grid.epochs() == 0 ? "as configured" : grid.epochs(),
-                    grid.train(), grid.test());
-            ResultsDocument.write(results, options.resultsDoc, command, setting);
+            String discussion = study.discussion().isEmpty() ? "" : Files.readString(Path.of(study.discussion()), StandardCharsets.UTF_8);
+            StudyDocument.write(settings, options.resultsDoc, command, discussion);
             out.printf("Wrote %s.%n", options.resultsDoc);
         }
-        return results;
+        return all;
     }
 
     /**

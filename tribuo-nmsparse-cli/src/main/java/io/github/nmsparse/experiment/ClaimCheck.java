@@ -9,12 +9,13 @@ import java.util.function.ToDoubleFunction;
 /**
  * Checks the paper's claims (Zhou et al., ICLR 2021) against an experiment's results, and says for each whether
  * the data support it, with the findings as data (the report layer renders them). Nothing is tuned here: a claim the
- * data do not support is reported so.
+ * data do not support is reported so. The claims are checked for SR-STE, or for another refinement of STE in its
+ * place (decoupled SR-STE), against the same STE, DENSE and ASP runs.
  */
 public final class ClaimCheck {
 
-    /** Epochs at the start of training that claim 3 leaves out ("after the first few"). */
-    public static final int FIRST_FEW_EPOCHS = 3;
+    /** The share of the epochs at the start of training that claim 3 leaves out ("after the first few"): 3 of 30. */
+    public static final double FIRST_FEW_SHARE = 0.1;
     /** A mask counts as frozen from the first epoch after which every epoch's SAD stays under this share. */
     public static final double FROZEN_SAD = 1e-3;
 
@@ -47,12 +48,40 @@ public final class ClaimCheck {
     }
 
     private final ResultTable table;
+    private final Method refined;
+    private final String name;
 
     /**
      * @param table the experiment's results
      */
     public ClaimCheck(ResultTable table) {
+        this(table, Method.SR_STE);
+    }
+
+    /**
+     * @param table   the experiment's results
+     * @param refined the method in SR-STE's place: SR_STE, the paper's, or SR_STE_DECOUPLED
+     */
+    public ClaimCheck(ResultTable table, Method refined) {
+        if (!refined.hasLambdaW()) {
+            throw new IllegalArgumentException("the claims are about SR-STE; " + refined + " is not a refinement of STE with a lambda_w");
+        }
         this.table = table;
+        this.refined = refined;
+        this.name = refined.equals(Method.SR_STE) ? "SR-STE" : refined.equals(Method.SR_STE_DECOUPLED) ? "decoupled SR-STE" : refined.label();
+    }
+
+    /** @return the method checked in SR-STE's place */
+    public Method refined() {
+        return refined;
+    }
+
+    /**
+     * @param epochs the epochs of a run
+     * @return the epochs at its start that claim 3 leaves out: a tenth, at least 1 (3 of 30)
+     */
+    public static int firstFewEpochs(int epochs) {
+        return Math.max(1, (int) Math.round(FIRST_FEW_SHARE * epochs));
     }
 
     /** @return the four claims, in the paper's order */
@@ -71,7 +100,7 @@ public final class ClaimCheck {
         boolean all = true;
         boolean any = false;
         for (String pattern : List.of("2:4", "4:8")) {
-            Optional<ResultTable.Cell> sparse = table.cell(Method.SR_STE, pattern);
+            Optional<ResultTable.Cell> sparse = table.cell(refined, pattern);
             if (sparse.isEmpty()) {
                 continue;
             }
@@ -79,11 +108,11 @@ public final class ClaimCheck {
             double gap = sparse.get().mean(ACCURACY) - dense.get().mean(ACCURACY);
             boolean within = gap >= -0.5;
             all &= within;
-            evidence.add(new Evidence("SR-STE " + pattern, List.of(Evidence.Figure.accuracy("test accuracy", sparse.get()),
+            evidence.add(new Evidence(name + " " + pattern, List.of(Evidence.Figure.accuracy("test accuracy", sparse.get()),
                     Evidence.Figure.of("against dense", gap, Evidence.Unit.POINTS)), within ? "within 0.5" : "more than 0.5 below"));
         }
         if (!any) {
-            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No SR-STE 2:4 or 4:8 runs.")));
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No " + name + " 2:4 or 4:8 runs.")));
         }
         return new Claim(statement, all ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED, evidence);
     }
@@ -95,7 +124,7 @@ public final class ClaimCheck {
         boolean any = false;
         for (String pattern : List.of("1:8", "1:16")) {
             Optional<ResultTable.Cell> ste = table.cell(Method.STE, pattern);
-            Optional<ResultTable.Cell> srSte = table.cell(Method.SR_STE, pattern);
+            Optional<ResultTable.Cell> srSte = table.cell(refined, pattern);
             if (ste.isEmpty() || srSte.isEmpty()) {
                 continue;
             }
@@ -106,12 +135,12 @@ public final class ClaimCheck {
             String noise = Math.min(srSte.get().runs().size(), ste.get().runs().size()) < 2
                     ? "one run each: no spread to compare with"
                     : (Math.abs(gap) > spread ? "more than" : "no more than") + " the larger standard deviation";
-            evidence.add(new Evidence(pattern, List.of(Evidence.Figure.accuracy("SR-STE", srSte.get()), Evidence.Figure.accuracy("STE", ste.get()),
+            evidence.add(new Evidence(pattern, List.of(Evidence.Figure.accuracy(name, srSte.get()), Evidence.Figure.accuracy("STE", ste.get()),
                     Evidence.Figure.of("difference", gap, Evidence.Unit.POINTS), Evidence.Figure.of("larger standard deviation", spread,
                             Evidence.Unit.SPREAD)), noise));
         }
         if (!any) {
-            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No STE and SR-STE runs at 1:8 or 1:16.")));
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No STE and " + name + " runs at 1:8 or 1:16.")));
         }
         return new Claim(statement, all ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED, evidence);
     }
@@ -123,8 +152,9 @@ public final class ClaimCheck {
         boolean stable = true;
         boolean any = false;
         boolean enoughEpochs = true;
+        int firstFew = 0;
         for (ResultTable.Cell srSte : table.cells()) {
-            if (!srSte.method().equals(Method.SR_STE) || !Double.isNaN(srSte.lambdaW())) {
+            if (!srSte.method().equals(refined) || !Double.isNaN(srSte.lambdaW()) || !Double.isNaN(srSte.learningRate())) {
                 continue;
             }
             Optional<ResultTable.Cell> ste = table.cell(Method.STE, srSte.pattern());
@@ -134,10 +164,12 @@ public final class ClaimCheck {
             any = true;
             double[] steSad = meanSad(ste.get());
             double[] srSad = meanSad(srSte);
+            int epochs = Math.min(steSad.length, srSad.length);
+            firstFew = firstFewEpochs(epochs);
             int compared = 0;
             int higher = 0;
             int bothZero = 0;
-            for (int e = FIRST_FEW_EPOCHS; e < Math.min(steSad.length, srSad.length); e++) {
+            for (int e = firstFew; e < epochs; e++) {
                 compared++;
                 if (steSad[e] > srSad[e]) {
                     higher++;
@@ -150,22 +182,22 @@ public final class ClaimCheck {
             boolean holds = higher + bothZero == compared && higher > 0;
             stable &= holds;
             evidence.add(new Evidence(srSte.pattern(), List.of(
-                    Evidence.Figure.of("epochs after epoch " + FIRST_FEW_EPOCHS, compared, Evidence.Unit.COUNT),
+                    Evidence.Figure.of("epochs after epoch " + firstFew, compared, Evidence.Unit.COUNT),
                     Evidence.Figure.of("with STE's mean SAD higher", higher, Evidence.Unit.COUNT),
                     Evidence.Figure.of("with both zero", bothZero, Evidence.Unit.COUNT),
-                    Evidence.Figure.of("STE's mean SAD over them", mean(steSad, FIRST_FEW_EPOCHS), Evidence.Unit.SAD),
-                    Evidence.Figure.of("SR-STE's", mean(srSad, FIRST_FEW_EPOCHS), Evidence.Unit.SAD)), holds ? "holds" : "does not hold"));
+                    Evidence.Figure.of("STE's mean SAD over them", mean(steSad, firstFew), Evidence.Unit.SAD),
+                    Evidence.Figure.of(name + "'s", mean(srSad, firstFew), Evidence.Unit.SAD)), holds ? "holds" : "does not hold"));
         }
         Optional<Evidence> sweep = lambdaSweep();
         boolean sooner = sweep.isPresent() && sweep.get().finding().startsWith("supported");
-        evidence.add(0, Evidence.note("SAD part: " + (stable ? "supported" : "not supported") + " (STE above SR-STE in every epoch after epoch "
-                + FIRST_FEW_EPOCHS + (stable ? " at every pattern)." : " at some patterns only).")));
+        evidence.add(0, Evidence.note("SAD part: " + (stable ? "supported" : "not supported") + " (STE above " + name + " in every epoch after epoch "
+                + firstFew + (stable ? " at every pattern)." : " at some patterns only).")));
         sweep.ifPresent(evidence::add);
         if (!any) {
-            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No STE and SR-STE runs at a common pattern.")));
+            return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No STE and " + name + " runs at a common pattern.")));
         }
         if (!enoughEpochs) {
-            List<Evidence> notes = new ArrayList<>(List.of(Evidence.note("The runs have no epochs after the first " + FIRST_FEW_EPOCHS + ".")));
+            List<Evidence> notes = new ArrayList<>(List.of(Evidence.note("The runs have no epochs after the first " + firstFew + ".")));
             notes.addAll(evidence);
             return new Claim(statement, Verdict.NOT_TESTED, notes);
         }
@@ -181,7 +213,7 @@ public final class ClaimCheck {
      *         never freezes later and freezes strictly sooner at least once; empty when the experiment has no sweep
      */
     private Optional<Evidence> lambdaSweep() {
-        List<ResultTable.Cell> sweep = table.lambdaSweep();
+        List<ResultTable.Cell> sweep = table.lambdaSweep(refined);
         if (sweep.isEmpty()) {
             return Optional.empty();
         }
@@ -222,23 +254,23 @@ public final class ClaimCheck {
         String statement = "4:8 is at least as accurate as 2:4 (more freedom at the same density).";
         List<Evidence> evidence = new ArrayList<>();
         Verdict verdict = Verdict.NOT_TESTED;
-        for (Method method : List.of(Method.SR_STE, Method.STE, Method.ASP)) {
+        for (Method method : List.of(refined, Method.STE, Method.ASP)) {
             Optional<ResultTable.Cell> four = table.cell(method, "4:8");
             Optional<ResultTable.Cell> two = table.cell(method, "2:4");
             if (four.isEmpty() || two.isEmpty()) {
                 continue;
             }
             double gap = four.get().mean(ACCURACY) - two.get().mean(ACCURACY);
-            if (method.equals(Method.SR_STE)) {
+            if (method.equals(refined)) {
                 verdict = gap >= 0 ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED;
             }
-            evidence.add(new Evidence(method.label(), List.of(Evidence.Figure.accuracy("4:8", four.get()), Evidence.Figure.accuracy("2:4", two.get()),
+            evidence.add(new Evidence(method.equals(refined) ? name : method.label(), List.of(Evidence.Figure.accuracy("4:8", four.get()), Evidence.Figure.accuracy("2:4", two.get()),
                     Evidence.Figure.of("difference", gap, Evidence.Unit.POINTS)), ""));
         }
         if (evidence.isEmpty()) {
             return new Claim(statement, Verdict.NOT_TESTED, List.of(Evidence.note("No runs at both 2:4 and 4:8.")));
         }
-        evidence.add(Evidence.note("The verdict is SR-STE's; the other methods are listed for context."));
+        evidence.add(Evidence.note("The verdict is " + name + "'s; the other methods are listed for context."));
         return new Claim(statement, verdict, evidence);
     }
 
@@ -249,8 +281,8 @@ public final class ClaimCheck {
             if (!asp.method().equals(Method.ASP)) {
                 continue;
             }
-            table.cell(Method.SR_STE, asp.pattern()).ifPresent(srSte -> rows.add(new Evidence(asp.pattern(), List.of(
-                    Evidence.Figure.accuracy("SR-STE", srSte), Evidence.Figure.accuracy("ASP", asp),
+            table.cell(refined, asp.pattern()).ifPresent(srSte -> rows.add(new Evidence(asp.pattern(), List.of(
+                    Evidence.Figure.accuracy(name, srSte), Evidence.Figure.accuracy("ASP", asp),
                     Evidence.Figure.of("ASP - SR-STE", asp.mean(ACCURACY) - srSte.mean(ACCURACY), Evidence.Unit.POINTS)), "")));
         }
         return rows;

@@ -8,11 +8,15 @@ import io.github.nmsparse.core.NMPattern;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A grid of training runs: methods x N:M patterns x seeds, plus a sweep of SR-STE's lambda_w at one pattern.
- * Every run starts from one trainer component and changes its method, pattern, seed and, for the sweep,
- * lambda_w. A method without masks (DENSE) runs once per seed, since it has no pattern.
+ * A grid of training runs: methods x N:M patterns x seeds, plus a sweep of lambda_w at one pattern by each method
+ * that has it (SR-STE, decoupled SR-STE), each at every learning rate tried (or the trainer's own). Every run starts
+ * from one trainer component and changes its method, pattern, seed and, for the sweep, lambda_w. A method without masks (DENSE) runs once per seed, since it has
+ * no pattern. To choose a setting such as the learning rate, a grid can evaluate on a held-out share of the training
+ * data ({@code validation}) instead of the test data, which it then never reads.
  */
 public final class ExperimentGrid implements Configurable {
 
@@ -31,11 +35,20 @@ public final class ExperimentGrid implements Configurable {
     @Config(description = "Seed of each cell's first run.")
     private long firstSeed = 1;
 
-    @Config(description = "SR-STE lambda_w values run at sweepPattern besides the trainer's own; empty for no sweep.")
+    @Config(description = "lambda_w values run at sweepPattern besides the trainer's own, by each listed method that has a lambda_w; empty for no sweep.")
     private double[] lambdaSweep = {2e-5, 2e-3, 2e-2};
 
     @Config(description = "The N:M pattern of the lambda_w sweep.")
     private String sweepPattern = "2:4";
+
+    @Config(description = "Settings of the methods' components, keyed METHOD.setting (e.g. SR_STE_DECOUPLED.lambdaW), for every run of that method; a sweep run's lambda_w still wins.")
+    private Map<String, String> methodSettings = Map.of();
+
+    @Config(description = "Learning rates to try, each run at each; empty keeps the trainer's own.")
+    private double[] learningRates = {};
+
+    @Config(description = "Share of the training data held out to evaluate on instead of the test data, which is then not read; 0 evaluates on the test data.")
+    private double validation = 0;
 
     @Config(description = "Epochs of every run; 0 keeps the trainer's own.")
     private int epochs = 0;
@@ -77,6 +90,22 @@ public final class ExperimentGrid implements Configurable {
         require(seeds >= 1, "seeds", "must be at least 1, got " + seeds);
         require(lambdaSweep != null && Arrays.stream(lambdaSweep).allMatch(l -> l >= 0 && Double.isFinite(l)), "lambdaSweep",
                 "must hold finite numbers >= 0, got " + Arrays.toString(lambdaSweep));
+        for (String key : methodSettings.keySet()) {
+            int dot = key.indexOf('.');
+            require(dot > 0 && dot < key.length() - 1, "methodSettings", "keys must read METHOD.setting, got '" + key + "'");
+            Method method;
+            try {
+                method = Method.named(key.substring(0, dot));
+            } catch (IllegalArgumentException e) {
+                throw new PropertyException(e, "", "methodSettings", "methodSettings: " + e.getMessage());
+            }
+            require(TrainerSettings.settings(method.type().getName()).contains(key.substring(dot + 1)), "methodSettings",
+                    "key '" + key + "': " + method + " has no setting '" + key.substring(dot + 1) + "' (its settings: "
+                            + TrainerSettings.settings(method.type().getName()) + ")");
+        }
+        require(learningRates != null && Arrays.stream(learningRates).allMatch(r -> r > 0 && Double.isFinite(r)), "learningRates",
+                "must hold finite numbers > 0, got " + Arrays.toString(learningRates));
+        require(validation >= 0 && validation < 1, "validation", "must be in [0, 1), got " + validation);
         require(epochs >= 0, "epochs", "must be 0 (the trainer's own) or more, got " + epochs);
         require(train != null && test != null, "train", "train and test data must be given");
     }
@@ -102,22 +131,35 @@ public final class ExperimentGrid implements Configurable {
      */
     public List<RunSpec> runs() {
         List<RunSpec> runs = new ArrayList<>();
+        double[] rates = learningRates.length == 0 ? new double[] {Double.NaN} : learningRates;
         for (int s = 0; s < seeds; s++) {
             long seed = firstSeed + s;
-            for (Method method : methods.stream().map(Method::named).toList()) {
-                if (!method.masksLayers()) {
-                    runs.add(new RunSpec(method, "dense", Double.NaN, seed));
-                    continue;
+            for (double rate : rates) {
+                for (Method method : methods.stream().map(Method::named).toList()) {
+                    if (!method.masksLayers()) {
+                        runs.add(new RunSpec(method, "dense", Double.NaN, rate, seed));
+                        continue;
+                    }
+                    for (String pattern : patterns) {
+                        runs.add(new RunSpec(method, pattern, Double.NaN, rate, seed));
+                    }
                 }
-                for (String pattern : patterns) {
-                    runs.add(new RunSpec(method, pattern, Double.NaN, seed));
+                for (Method method : methods.stream().map(Method::named).filter(Method::hasLambdaW).toList()) {
+                    for (double lambda : lambdaSweep) {
+                        runs.add(new RunSpec(method, sweepPattern, lambda, rate, seed));
+                    }
                 }
-            }
-            for (double lambda : lambdaSweep) {
-                runs.add(new RunSpec(Method.SR_STE, sweepPattern, lambda, seed));
             }
         }
         return runs;
+    }
+
+    /** @return the methods' component settings, by method name, then by setting, in a stable order */
+    public Map<String, Map<String, String>> methodSettings() {
+        Map<String, Map<String, String>> byMethod = new TreeMap<>();
+        methodSettings.forEach((key, value) -> byMethod.computeIfAbsent(key.substring(0, key.indexOf('.')), k -> new TreeMap<>())
+                .put(key.substring(key.indexOf('.') + 1), value));
+        return byMethod;
     }
 
     /** @return the trainer component's name */
@@ -128,6 +170,16 @@ public final class ExperimentGrid implements Configurable {
     /** @return the epochs of every run, or 0 for the trainer's own */
     public int epochs() {
         return epochs;
+    }
+
+    /** @return the share of the training data held out to evaluate on, or 0 to evaluate on the test data */
+    public double validation() {
+        return validation;
+    }
+
+    /** @return the seed of the validation hold-out: the first run's, so every run of the grid holds out the same rows */
+    public long validationSeed() {
+        return firstSeed;
     }
 
     /** @return the training data file */

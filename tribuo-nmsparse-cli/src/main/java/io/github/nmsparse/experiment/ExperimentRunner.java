@@ -41,7 +41,7 @@ public final class ExperimentRunner {
     public ExperimentRunner(ExperimentGrid grid, List<URL> configurations, Path directory, PrintStream progress) {
         this.grid = grid;
         this.setting = new GridRun.Setting(configurations, grid.trainer(), grid.epochs(), grid.train(), grid.test(),
-                grid.response(), directory.toString());
+                grid.response(), grid.validation(), grid.validationSeed(), grid.methodSettings(), directory.toString());
         this.directory = directory;
         this.progress = progress;
     }
@@ -126,9 +126,10 @@ public final class ExperimentRunner {
         return setting.runDirectory(run).resolve(RESULT_FILE);
     }
 
-    private static String outcome(RunResult result) {
+    private String outcome(RunResult result) {
         String measured = result.failure() != null ? "FAILED (" + result.failure() + ")"
-                : String.format(Locale.ROOT, "test accuracy %.2f%%, final SAD %.4f%%", 100 * result.testAccuracy(), 100 * result.finalSadFraction());
+                : String.format(Locale.ROOT, "%s accuracy %.2f%%, final SAD %.4f%%", grid.validation() > 0 ? "validation" : "test",
+                100 * result.testAccuracy(), 100 * result.finalSadFraction());
         return String.format(Locale.ROOT, "%s, %.1f s", measured, result.trainSeconds());
     }
 
@@ -146,8 +147,11 @@ public final class ExperimentRunner {
      * runs are reused by id alone (method, pattern, lambda_w, seed), so mixing settings would mix results.
      */
     private void requireSameSettings(NMSparseTrainer<?> base) throws IOException {
+        String evaluation = grid.validation() == 0 ? "test " + grid.test()
+                : "validation " + grid.validation() + " of the training data, seed " + grid.validationSeed();
         String settings = "trainer " + grid.trainer() + ": " + new java.util.TreeMap<>(base.getProvenance().getConfiguredParameters())
-                + "\ntrain " + grid.train() + "\ntest " + grid.test() + "\nresponse " + grid.response() + "\n";
+                + "\ntrain " + grid.train() + "\n" + evaluation + "\nresponse " + grid.response() + "\n"
+                + (grid.methodSettings().isEmpty() ? "" : "method settings " + grid.methodSettings() + "\n");
         Path file = directory.resolve(SETTINGS_FILE);
         if (Files.isRegularFile(file)) {
             if (!Files.readString(file, StandardCharsets.UTF_8).equals(settings)) {

@@ -14,6 +14,7 @@ import io.github.nmsparse.tribuo.NMSparseTrainer;
 import org.tribuo.Dataset;
 import org.tribuo.Output;
 import org.tribuo.classification.evaluation.LabelEvaluation;
+import org.tribuo.dataset.DatasetView;
 import org.tribuo.evaluation.Evaluation;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One run of a grid, complete in itself: it builds its trainer from the grid's configurations, loads the data, trains,
@@ -47,14 +49,19 @@ record GridRun(Setting setting, RunSpec run) implements Serializable {
      * @param train          the training data file
      * @param test           the test data file
      * @param response       CSV only: the response column, or null
+     * @param validation     the share of the training data held out to evaluate on in place of the test data, or 0
+     * @param validationSeed the seed that picks the held-out rows
+     * @param methodSettings settings of the methods' components, by method name, then by setting
      * @param directory      the experiment directory, as a path string
      */
     record Setting(List<URL> configurations, String trainer, int epochs, String train, String test, String response,
-                   String directory) implements Serializable {
+                   double validation, long validationSeed, Map<String, Map<String, String>> methodSettings, String directory)
+            implements Serializable {
 
-        /** Copies the list. */
+        /** Copies the collections, into serializable ones. */
         Setting {
             configurations = List.copyOf(configurations);
+            methodSettings = new java.util.TreeMap<>(methodSettings);
         }
 
         /** @return the trainer every run starts from: the component with the grid's epochs, before each run's settings */
@@ -146,8 +153,13 @@ record GridRun(Setting setting, RunSpec run) implements Serializable {
         if (run.method().masksLayers()) {
             settings.set("pattern", run.pattern());
         }
+        setting.methodSettings().getOrDefault(run.method().name(), Map.of())
+                .forEach((name, value) -> settings.componentSetting("method", name, value));
         if (!Double.isNaN(run.lambdaW())) {
             settings.componentSetting("method", "lambdaW", Double.toString(run.lambdaW()));
+        }
+        if (!Double.isNaN(run.learningRate())) {
+            settings.set("learningRate", Double.toString(run.learningRate()));
         }
         return settings.build();
     }
@@ -172,7 +184,8 @@ record GridRun(Setting setting, RunSpec run) implements Serializable {
 
     /**
      * The grid's data sets, loaded once per JVM and shared by the runs that train there, one after another or at once
-     * (training only reads them).
+     * (training only reads them). With a validation share, the data to evaluate on is that share of the training file,
+     * the same rows for every run, and the training data is the rest; the test file is not read.
      */
     private record LoadedData<T extends Output<T>>(Object key, Dataset<T> train, Dataset<T> test) {
 
@@ -180,12 +193,41 @@ record GridRun(Setting setting, RunSpec run) implements Serializable {
 
         @SuppressWarnings("unchecked")
         static synchronized <T extends Output<T>> LoadedData<T> of(Setting setting, org.tribuo.OutputFactory<T> factory) throws IOException {
-            List<Object> key = java.util.Arrays.asList(setting.train(), setting.test(), setting.response(), factory.getClass());
+            List<Object> key = java.util.Arrays.asList(setting.train(), setting.test(), setting.response(), setting.validation(),
+                    setting.validationSeed(), factory.getClass());
             if (last == null || !last.key().equals(key)) {
                 DataFiles<T> files = new DataFiles<>(factory, setting.response());
-                last = new LoadedData<>(key, files.load(Path.of(setting.train())), files.load(Path.of(setting.test())));
+                Dataset<T> train = files.load(Path.of(setting.train()));
+                if (setting.validation() > 0) {
+                    last = heldOut(key, train, setting.validation(), setting.validationSeed());
+                } else {
+                    last = new LoadedData<>(key, train, files.load(Path.of(setting.test())));
+                }
             }
             return (LoadedData<T>) last;
+        }
+
+        /** Splits by a seeded shuffle of the rows; the views keep the whole file's feature and output maps. */
+        private static <T extends Output<T>> LoadedData<T> heldOut(Object key, Dataset<T> data, double share, long seed) {
+            int[] rows = java.util.stream.IntStream.range(0, data.size()).toArray();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            for (int i = rows.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int swap = rows[i];
+                rows[i] = rows[j];
+                rows[j] = swap;
+            }
+            int held = (int) Math.round(share * rows.length);
+            if (held < 1 || held >= rows.length) {
+                throw new IllegalArgumentException("a validation share of " + share + " of " + rows.length + " rows holds out " + held
+                        + " rows; it must leave at least one row on each side");
+            }
+            int[] validation = java.util.Arrays.copyOf(rows, held);
+            int[] training = java.util.Arrays.copyOfRange(rows, held, rows.length);
+            java.util.Arrays.sort(validation);
+            java.util.Arrays.sort(training);
+            return new LoadedData<>(key, new DatasetView<>(data, training, "training rows, validation share " + share + " held out"),
+                    new DatasetView<>(data, validation, "validation share " + share + ", seed " + seed));
         }
     }
 }

@@ -61,6 +61,11 @@ public record Method(@JsonValue String name, Class<? extends SparsityMethod> typ
         return create().masksLayers();
     }
 
+    /** @return whether the method has SR-STE's lambda_w setting, which a grid can sweep */
+    public boolean hasLambdaW() {
+        return TrainerSettings.settings(type.getName()).contains("lambdaW");
+    }
+
     /** @return the name as text reads it: SR-STE for SR_STE */
     public String label() {
         return name.replace('_', '-');

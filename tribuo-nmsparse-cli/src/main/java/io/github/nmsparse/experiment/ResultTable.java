@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * An experiment's results per cell (method, pattern and lambda_w): the mean and sample standard deviation over
- * seeds of each measure, as CSV and as Markdown.
+ * An experiment's results per cell (method, pattern, lambda_w and learning rate): the mean and sample standard
+ * deviation over seeds of each measure, as CSV and as Markdown.
  */
 public final class ResultTable {
 
@@ -31,10 +31,11 @@ public final class ResultTable {
      * @param method  the method
      * @param pattern the pattern, or "dense"
      * @param lambdaW the swept lambda_w, or NaN
+     * @param learningRate the learning rate of a grid that tries several, or NaN
      * @param density N/M, or 1 for DENSE
      * @param runs    the runs of the cell, one per seed
      */
-    public record Cell(Method method, String pattern, double lambdaW, double density, List<RunResult> runs) {
+    public record Cell(Method method, String pattern, double lambdaW, double learningRate, double density, List<RunResult> runs) {
 
         /** @return how many of the cell's runs made no model (training diverged); their measures are NaN */
         public long failed() {
@@ -74,7 +75,7 @@ public final class ResultTable {
         List<Cell> built = new ArrayList<>();
         for (List<RunResult> runs : byCell.values()) {
             RunSpec spec = runs.get(0).run();
-            built.add(new Cell(spec.method(), spec.pattern(), spec.lambdaW(), runs.get(0).density(), List.copyOf(runs)));
+            built.add(new Cell(spec.method(), spec.pattern(), spec.lambdaW(), spec.learningRate(), runs.get(0).density(), List.copyOf(runs)));
         }
         this.cells = List.copyOf(built);
     }
@@ -87,21 +88,24 @@ public final class ResultTable {
     /**
      * @param method  the method
      * @param pattern the pattern ("dense" for DENSE)
-     * @return the cell of that method and pattern with the trainer's own lambda_w, if the experiment has it
+     * @return the cell of that method and pattern with the trainer's own lambda_w and learning rate, if the experiment
+     *         has it
      */
     public java.util.Optional<Cell> cell(Method method, String pattern) {
-        return cells.stream().filter(c -> c.method().equals(method) && c.pattern().equals(pattern) && Double.isNaN(c.lambdaW()))
-                .findFirst();
+        return cells.stream().filter(c -> c.method().equals(method) && c.pattern().equals(pattern) && Double.isNaN(c.lambdaW())
+                && Double.isNaN(c.learningRate())).findFirst();
     }
 
     /**
-     * @return the lambda_w sweep: the SR-STE cells at the swept pattern, the swept values and the trainer's own,
-     *         by increasing lambda_w (as the runs used it); empty when the experiment has no sweep
+     * @param method a method with a lambda_w, SR-STE or decoupled SR-STE
+     * @return its lambda_w sweep: the method's cells at the swept pattern, the swept values and the trainer's own, by
+     *         increasing lambda_w (as the runs used it); empty when the experiment has no sweep of it
      */
-    public List<Cell> lambdaSweep() {
-        List<Cell> sweep = new ArrayList<>(cells.stream().filter(c -> c.method().equals(Method.SR_STE) && !Double.isNaN(c.lambdaW())).toList());
+    public List<Cell> lambdaSweep(Method method) {
+        List<Cell> sweep = new ArrayList<>(cells.stream()
+                .filter(c -> c.method().equals(method) && !Double.isNaN(c.lambdaW()) && Double.isNaN(c.learningRate())).toList());
         if (!sweep.isEmpty()) {
-            cell(Method.SR_STE, sweep.get(0).pattern()).ifPresent(sweep::add);
+            cell(method, sweep.get(0).pattern()).ifPresent(sweep::add);
             sweep.sort(java.util.Comparator.comparingDouble(c -> c.runs().get(0).lambdaW()));
         }
         return sweep;
@@ -109,14 +113,14 @@ public final class ResultTable {
 
     /** @return one line per cell: its keys, its run count, then mean and standard deviation of each measure */
     public String csv() {
-        StringBuilder out = new StringBuilder("method,pattern,lambda_w,density,runs,failed");
+        StringBuilder out = new StringBuilder("method,pattern,lambda_w,learning_rate,density,runs,failed");
         for (Measure m : MEASURES) {
             out.append(',').append(m.column()).append("_mean,").append(m.column()).append("_std");
         }
         out.append('\n');
         for (Cell c : cells) {
-            out.append(String.format(Locale.ROOT, "%s,%s,%s,%.6f,%d,%d", c.method(), c.pattern(),
-                    Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()), c.density(), c.runs().size(), c.failed()));
+            out.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.6f,%d,%d", c.method(), c.pattern(), orEmpty(c.lambdaW()),
+                    orEmpty(c.learningRate()), c.density(), c.runs().size(), c.failed()));
             for (Measure m : MEASURES) {
                 out.append(String.format(Locale.ROOT, ",%.6f,%.6f", c.mean(m.value()), c.std(m.value())));
             }
@@ -125,18 +129,23 @@ public final class ResultTable {
         return out.toString();
     }
 
-    /** @return the table in Markdown, each measure as "mean ± std" */
+    private static String orEmpty(double setting) {
+        return Double.isNaN(setting) ? "" : RunSpec.plain(setting);
+    }
+
+    /** @return the table in Markdown, each measure as "mean ± std"; a learning-rate column when the grid tried several */
     public String markdown() {
-        StringBuilder out = new StringBuilder("| method | pattern | lambda_w | runs |");
-        StringBuilder rule = new StringBuilder("|---|---|---|---|");
+        boolean rates = cells.stream().anyMatch(c -> !Double.isNaN(c.learningRate()));
+        StringBuilder out = new StringBuilder(rates ? "| method | pattern | lambda_w | learning rate | runs |" : "| method | pattern | lambda_w | runs |");
+        StringBuilder rule = new StringBuilder(rates ? "|---|---|---|---|---|" : "|---|---|---|---|");
         for (Measure m : MEASURES) {
             out.append(' ').append(m.title()).append(" |");
             rule.append("---|");
         }
         out.append('\n').append(rule).append('\n');
         for (Cell c : cells) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", c.method(), c.pattern(),
-                    Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()),
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s |%s %s |", c.method(), c.pattern(), orEmpty(c.lambdaW()),
+                    rates ? " " + orEmpty(c.learningRate()) + " |" : "",
                     c.failed() == 0 ? Integer.toString(c.runs().size()) : c.runs().size() + " (" + c.failed() + " failed)"));
             for (Measure m : MEASURES) {
                 String format = "%." + m.decimals() + "f ± %." + m.decimals() + "f";

@@ -106,7 +106,7 @@ public final class TrainerSettings {
     }
 
     /** @return the names of the {@code @Config} fields of a class and its superclasses, sorted */
-    private static List<String> settings(String className) {
+    static List<String> settings(String className) {
         TreeSet<String> names = new TreeSet<>();
         try {
             for (Class<?> type = Class.forName(className); type != null; type = type.getSuperclass()) {

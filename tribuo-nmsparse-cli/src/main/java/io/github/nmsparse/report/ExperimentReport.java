@@ -81,11 +81,11 @@ public final class ExperimentReport {
         List<List<String>> rows = new ArrayList<>();
         for (ResultTable.Cell c : table.cells()) {
             rows.add(List.of(c.method().name(), c.pattern(), Double.isNaN(c.lambdaW()) ? "" : RunSpec.plain(c.lambdaW()),
-                    Integer.toString(c.runs().size()), meanStd(c, ACCURACY, 2), meanStd(c, RunResult::finalLoss, 4),
+                    Double.isNaN(c.learningRate()) ? "" : RunSpec.plain(c.learningRate()), Integer.toString(c.runs().size()), meanStd(c, ACCURACY, 2), meanStd(c, RunResult::finalLoss, 4),
                     meanStd(c, r -> 100 * r.finalSadFraction(), 4), meanStd(c, RunResult::meanFlipsPerEpoch, 0),
                     meanStd(c, r -> r.modelBytes(), 0), meanStd(c, RunResult::trainSeconds, 1)));
         }
-        page.table(List.of("method", "pattern", "lambda_w", "runs", "test accuracy (%)", "final loss", "final SAD (%)",
+        page.table(List.of("method", "pattern", "lambda_w", "learning rate", "runs", "test accuracy (%)", "final loss", "final SAD (%)",
                 "flips / epoch", "model bytes", "train time (s)"), rows);
         return page;
     }
@@ -142,7 +142,7 @@ public final class ExperimentReport {
     }
 
     private static Map<String, double[]> sweepCurves(ResultTable table) {
-        List<ResultTable.Cell> sweep = table.lambdaSweep();
+        List<ResultTable.Cell> sweep = table.lambdaSweep(Method.SR_STE);
         Map<String, double[]> curves = new LinkedHashMap<>();
         if (sweep.isEmpty()) {
             return curves;

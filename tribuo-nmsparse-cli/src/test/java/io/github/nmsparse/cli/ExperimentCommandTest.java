@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,46 @@ class ExperimentCommandTest {
         IllegalArgumentException nothing = assertThrows(IllegalArgumentException.class,
                 () -> Report.run(dir.resolve("missing"), dir.resolve("x"), System.out));
         assertTrue(nothing.getMessage().contains("give a model file or an experiment directory"), nothing.getMessage());
+    }
+
+    @Test
+    void aStudyRunsEachGridIntoItsOwnDirectoryAndComparesTheClaimsAcrossSettings(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("study");
+        Path doc = dir.resolve("docs").resolve("RESULTS.md");
+        String[] args = {"-c", "tribuo-nmsparse-cli/src/test/resources/experiments/digits-grids.xml", "--study", "digits-study",
+                "--out", out.toString(), "--results-doc", doc.toString()};
+        Experiment.ExperimentOptions options = new Experiment.ExperimentOptions();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.util.List<io.github.nmsparse.experiment.RunResult> results;
+        try (ConfigurationManager cm = new ConfigurationManager(args, options)) {
+            results = Experiment.run(options, Experiment.configFiles(args), new PrintStream(bytes, true, StandardCharsets.UTF_8), String.join(" ", args));
+        }
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        // AdamW: per seed DENSE, three methods at two patterns, the sweep by SR_STE and SR_STE_DECOUPLED; SGD: DENSE, two methods, one sweep.
+        assertTrue(printed.contains("Experiment 'digits-adamw-grid': 18 runs into " + out.resolve("digits-adamw-grid")), printed);
+        assertTrue(printed.contains("Experiment 'digits-sgd-grid': 12 runs into " + out.resolve("digits-sgd-grid")), printed);
+        assertEquals(30, results.size());
+        assertTrue(Files.isRegularFile(out.resolve("digits-sgd-grid").resolve("results.csv")));
+        assertEquals(0.05, results.stream().filter(r -> r.run().id().equals("SR_STE_DECOUPLED-2of4-seed1")).findFirst().orElseThrow().lambdaW(),
+                "the grid's method setting, read back from the run's provenance");
+        assertEquals(0.002, results.stream().filter(r -> r.run().id().equals("SR_STE_DECOUPLED-2of4-lw0.002-seed1")).findFirst().orElseThrow()
+                .lambdaW(), "a sweep run's lambda_w wins over the method setting");
+
+        String results1 = Files.readString(doc);
+        assertTrue(results1.contains("## Verdicts at a glance"), results1);
+        for (String row : java.util.List.of("| digits, AdamW, SR-STE |", "| digits, AdamW, decoupled SR-STE |", "| digits, SGD, SR-STE |")) {
+            assertTrue(results1.contains(row), row + " in " + results1);
+        }
+        assertFalse(results1.contains("digits, SGD, decoupled SR-STE"), "no decoupled runs under SGD, so no verdict for them");
+        for (int claim = 1; claim <= 4; claim++) {
+            assertTrue(results1.contains("## Claim " + claim + ": "), "claim " + claim);
+            assertTrue(Files.isRegularFile(doc.resolveSibling("results").resolve("claim-" + claim + ".png")), "chart of claim " + claim);
+        }
+        assertTrue(results1.contains("A hand-written discussion, included as written."), "the study's discussion file");
+        assertTrue(results1.contains("### digits, SGD") && Files.isRegularFile(doc.resolveSibling("results").resolve("digits-sgd-grid.csv")));
+        assertTrue(results1.contains("experiment -c tribuo-nmsparse-cli/src/test/resources/experiments/digits-grids.xml --study digits-study"));
+        String page = Files.readString(doc.resolveSibling("results").resolve("index.html"));
+        assertTrue(page.contains("Claim 2: ") && page.contains("digits, AdamW, decoupled SR-STE"), page);
     }
 
     @Test

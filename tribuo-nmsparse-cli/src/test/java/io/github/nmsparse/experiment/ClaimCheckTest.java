@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClaimCheckTest {
@@ -42,6 +43,43 @@ class ClaimCheckTest {
 
     private static List<ClaimCheck.Verdict> verdicts(List<RunResult> runs) {
         return new ClaimCheck(new ResultTable(runs)).claims().stream().map(ClaimCheck.Claim::verdict).toList();
+    }
+
+    @Test
+    void theClaimsAreCheckedForDecoupledSrSteInSrStesPlaceAgainstTheSameBaselines() {
+        // SR-STE's runs renamed decoupled, and plain SR-STE made no better than STE: the verdicts follow the refinement asked for.
+        List<RunResult> runs = new ArrayList<>();
+        for (RunResult r : paperLike()) {
+            if (r.run().method().equals(Method.SR_STE)) {
+                runs.add(Results.of("SR_STE_DECOUPLED", r.run().pattern(), r.run().lambdaW(), r.run().seed(), r.testAccuracy(),
+                        Double.isNaN(r.run().lambdaW()) ? SR_SAD : STRONG_SAD));
+                runs.add(Results.of("SR_STE", r.run().pattern(), r.run().lambdaW(), r.run().seed(), 0.80, STE_SAD));
+            } else {
+                runs.add(r);
+            }
+        }
+        ResultTable table = new ResultTable(runs);
+        ClaimCheck decoupled = new ClaimCheck(table, Method.SR_STE_DECOUPLED);
+        assertEquals(Method.SR_STE_DECOUPLED, decoupled.refined());
+        List<ClaimCheck.Claim> claims = decoupled.claims();
+        assertEquals(List.of(ClaimCheck.Verdict.SUPPORTED, ClaimCheck.Verdict.SUPPORTED, ClaimCheck.Verdict.SUPPORTED,
+                ClaimCheck.Verdict.SUPPORTED), claims.stream().map(ClaimCheck.Claim::verdict).toList());
+        assertEquals(96.00, finding(claims.get(0), "decoupled SR-STE 2:4").figures().get(0).value(), 1e-9);
+        assertEquals(List.of("0 (STE)", "0.0002", "0.02"), finding(claims.get(2), "lambda_w part").figures().stream()
+                .map(Evidence.Figure::name).toList(), "decoupled SR-STE's own sweep");
+        assertEquals(List.of(ClaimCheck.Verdict.NOT_SUPPORTED, ClaimCheck.Verdict.NOT_SUPPORTED, ClaimCheck.Verdict.NOT_SUPPORTED,
+                ClaimCheck.Verdict.SUPPORTED), new ClaimCheck(table).claims().stream().map(ClaimCheck.Claim::verdict).toList(),
+                "plain SR-STE's verdicts from its own runs (4:8 and 2:4 tie at 80%)");
+        IllegalArgumentException notRefined = assertThrows(IllegalArgumentException.class, () -> new ClaimCheck(table, Method.STE));
+        assertTrue(notRefined.getMessage().contains("STE is not a refinement of STE with a lambda_w"), notRefined.getMessage());
+    }
+
+    @Test
+    void theFirstFewEpochsAreATenthOfTheRunAtLeastOne() {
+        assertEquals(3, ClaimCheck.firstFewEpochs(30));
+        assertEquals(2, ClaimCheck.firstFewEpochs(15));
+        assertEquals(1, ClaimCheck.firstFewEpochs(8));
+        assertEquals(1, ClaimCheck.firstFewEpochs(4));
     }
 
     @Test

@@ -47,10 +47,45 @@ class ExperimentGridTest {
     }
 
     @Test
+    void everyListedMethodWithALambdaWIsSweptAndEveryRunTriesEachLearningRate() {
+        ConfigurationManager cm = pluginGrids();
+        cm.overrideConfigurableProperty("smoke-grid", "methods", ListProperty.createFromStringList(List.of("STE", "SR_STE", "SR_STE_DECOUPLED")));
+        cm.overrideConfigurableProperty("smoke-grid", "learningRates", ListProperty.createFromStringList(List.of("0.01", "0.1")));
+        List<RunSpec> runs = ((ExperimentGrid) cm.lookup("smoke-grid")).runs();
+        // Per seed and rate: three methods at two patterns, and the sweep's one value by SR_STE and SR_STE_DECOUPLED.
+        assertEquals(2 * 2 * (3 * 2 + 2), runs.size());
+        assertEquals(List.of(Method.SR_STE, Method.SR_STE_DECOUPLED), runs.stream().filter(r -> !Double.isNaN(r.lambdaW()))
+                .map(RunSpec::method).distinct().toList());
+        assertEquals(List.of(0.01, 0.1), runs.stream().map(RunSpec::learningRate).distinct().toList());
+        assertEquals(runs.size(), new HashSet<>(runs.stream().map(RunSpec::id).toList()).size(), "run ids are unique");
+    }
+
+    @Test
+    void aStudyWithTheWrongNumberOfLabelsIsRefused() {
+        ConfigurationManager cm = pluginGrids();
+        cm.overrideConfigurableProperty("paper-recipe-study", "labels", ListProperty.createFromStringList(List.of("one")));
+        PropertyException e = assertThrows(PropertyException.class, () -> cm.lookup("paper-recipe-study"));
+        assertTrue(e.getMessage().contains("1 labels for 4 grids"), e.getMessage());
+    }
+
+    @Test
+    void thePaperRecipeStudyNamesGridsThatLoad() {
+        ConfigurationManager cm = pluginGrids();
+        ExperimentStudy study = (ExperimentStudy) cm.lookup("paper-recipe-study");
+        for (int i = 0; i < study.grids().size(); i++) {
+            ExperimentGrid grid = (ExperimentGrid) cm.lookup(study.grids().get(i));
+            assertTrue(grid.runs().size() > 1, study.grids().get(i));
+            assertTrue(!study.label(i).isBlank());
+        }
+    }
+
+    @Test
     void runIdsAreSafeFileNames() {
-        assertEquals("SR_STE-2of4-lw0.002-seed3", new RunSpec(Method.SR_STE, "2:4", 2e-3, 3).id());
-        assertEquals("DENSE-dense-seed1", new RunSpec(Method.DENSE, "dense", Double.NaN, 1).id());
-        assertEquals("SR_STE 2:4 lambda_w=0.00002", new RunSpec(Method.SR_STE, "2:4", 2e-5, 1).cell());
+        assertEquals("SR_STE-2of4-lw0.002-seed3", new RunSpec(Method.SR_STE, "2:4", 2e-3, Double.NaN, 3).id());
+        assertEquals("DENSE-dense-seed1", new RunSpec(Method.DENSE, "dense", Double.NaN, Double.NaN, 1).id());
+        assertEquals("SR_STE 2:4 lambda_w=0.00002", new RunSpec(Method.SR_STE, "2:4", 2e-5, Double.NaN, 1).cell());
+        assertEquals("SR_STE-2of4-lr0.05-seed1", new RunSpec(Method.SR_STE, "2:4", Double.NaN, 0.05, 1).id());
+        assertEquals("SR_STE 2:4 lr=0.05", new RunSpec(Method.SR_STE, "2:4", Double.NaN, 0.05, 1).cell());
     }
 
     @Test
@@ -59,6 +94,12 @@ class ExperimentGridTest {
         assertTrue(message("methods", ListProperty.createFromStringList(List.of("SR-STE"))).contains("methods: 'SR-STE' is not a training method; the methods are DENSE, STE, SR_STE, SR_STE_DECOUPLED, ASP"));
         assertTrue(message("seeds", new SimpleProperty("0")).contains("seeds must be at least 1"));
         assertTrue(message("lambdaSweep", ListProperty.createFromStringList(List.of("-1"))).contains("lambdaSweep must hold finite numbers >= 0"));
+        assertTrue(message("learningRates", ListProperty.createFromStringList(List.of("0.1", "0"))).contains("learningRates must hold finite numbers > 0"));
+        assertTrue(message("validation", new SimpleProperty("1")).contains("validation must be in [0, 1), got 1.0"));
+        assertTrue(message("methodSettings", com.oracle.labs.mlrg.olcut.config.property.MapProperty.createFromStringMap(java.util.Map.of("STE.lambdaW", "1")))
+                .contains("STE has no setting 'lambdaW'"));
+        assertTrue(message("methodSettings", com.oracle.labs.mlrg.olcut.config.property.MapProperty.createFromStringMap(java.util.Map.of("lambdaW", "1")))
+                .contains("keys must read METHOD.setting"));
     }
 
     private static String message(String field, com.oracle.labs.mlrg.olcut.config.property.Property value) {

@@ -42,6 +42,39 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aTuningGridTriesEachLearningRateOnTheSameHeldOutRowsAndNeverReadsTheTestFile(@TempDir Path directory) throws Exception {
+        ConfigurationManager cm = new ConfigurationManager();
+        CONFIGURATIONS.forEach(cm::addProperties);
+        ExperimentGrid grid = (ExperimentGrid) cm.lookup("digits-tuning-grid");
+        List<RunResult> results = new java.util.ArrayList<>();
+        String progress = run(grid, directory, results);
+        assertTrue(progress.contains("SR_STE-2of4-lr0.01-seed1: validation accuracy "), progress);
+        assertEquals(List.of("SR_STE-2of4-lr0.001-seed1", "SR_STE-2of4-lr0.01-seed1"), results.stream().map(r -> r.run().id()).toList());
+        int rows = (int) Files.lines(Path.of("datasets/digits/digits-train.csv")).count() - 1;
+        for (RunResult result : results) {
+            Path run = directory.resolve("runs").resolve(result.run().id());
+            NMSparseModel<?> model = NMSparseModel.load(run.resolve("model.nmsparse"));
+            assertEquals(result.run().learningRate(), ((Number) ((com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance<?>) model
+                    .getProvenance().getTrainerProvenance().getConfiguredParameters().get("learningRate")).getValue()).doubleValue());
+            assertEquals(rows - Math.round(0.2 * rows), model.getProvenance().getDatasetProvenance().getNumExamples(),
+                    "trained on the rows not held out");
+            assertTrue(result.testAccuracy() > 0.3, result.run().id() + ": " + result.testAccuracy());
+        }
+        assertTrue(Files.readString(directory.resolve(ExperimentRunner.SETTINGS_FILE)).contains("validation 0.2 of the training data, seed 1"));
+        ResultTable table = new ResultTable(results);
+        assertTrue(table.markdown().startsWith("| method | pattern | lambda_w | learning rate | runs |"), table.markdown());
+        assertTrue(table.csv().contains("SR_STE,2:4,,0.01,"), table.csv());
+        assertTrue(table.cell(Method.SR_STE, "2:4").isEmpty(), "no cell at the trainer's own learning rate, so no claim is checked");
+    }
+
+    @Test
+    void resultFilesWrittenBeforeTheLearningRateAxisReadBackWithTheTrainersOwn() throws Exception {
+        RunSpec spec = ResultFiles.JSON.readValue("{\"method\": \"SR_STE\", \"pattern\": \"2:4\", \"lambdaW\": \"NaN\", \"seed\": 2}", RunSpec.class);
+        assertTrue(Double.isNaN(spec.learningRate()));
+        assertEquals("SR_STE-2of4-seed2", spec.id());
+    }
+
+    @Test
     void runsEachRunOnceSavesItsProvenanceAndResumesWhereItStopped(@TempDir Path directory) throws Exception {
         ExperimentGrid grid = digitsGrid(2);
         List<RunResult> first = new java.util.ArrayList<>();

@@ -32,9 +32,9 @@ class ResultTableTest {
     void csvHasOneLinePerCellWithMeansAndStandardDeviations() {
         String[] lines = table.csv().split("\n");
         assertEquals(4, lines.length);
-        assertTrue(lines[0].startsWith("method,pattern,lambda_w,density,runs,failed,test_accuracy_mean,test_accuracy_std"), lines[0]);
-        assertTrue(lines[1].startsWith("SR_STE,2:4,,0.500000,3,0,92.000000,2.000000,"), lines[1]);
-        assertTrue(lines[3].startsWith("SR_STE,2:4,0.002,0.500000,1,0,70.000000,0.000000,"), lines[3]);
+        assertTrue(lines[0].startsWith("method,pattern,lambda_w,learning_rate,density,runs,failed,test_accuracy_mean,test_accuracy_std"), lines[0]);
+        assertTrue(lines[1].startsWith("SR_STE,2:4,,,0.500000,3,0,92.000000,2.000000,"), lines[1]);
+        assertTrue(lines[3].startsWith("SR_STE,2:4,0.002,,0.500000,1,0,70.000000,0.000000,"), lines[3]);
     }
 
     @Test

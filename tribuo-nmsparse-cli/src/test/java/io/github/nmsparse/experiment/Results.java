@@ -24,7 +24,7 @@ public final class Results {
         }
         double density = pattern.equals("dense") ? 1 : (double) Integer.parseInt(pattern.split(":")[0]) / Integer.parseInt(pattern.split(":")[1]);
         double lambda = Double.isNaN(sweptLambda) ? (method.equals("SR_STE") ? 2e-4 : 2e-4) : sweptLambda;
-        return new RunResult(new RunSpec(Method.named(method), pattern, sweptLambda, seed), lambda, density, accuracy, 0.1, sad.length == 0 ? 0 : sad[sad.length - 1],
+        return new RunResult(new RunSpec(Method.named(method), pattern, sweptLambda, Double.NaN, seed), lambda, density, accuracy, 0.1, sad.length == 0 ? 0 : sad[sad.length - 1],
                 100, 1000, 2.0, epochs, null);
     }
 }

@@ -36,8 +36,9 @@ class ClaimTextTest {
         assertTrue(markdown.contains("DENSE: test accuracy 96.20 ± 0.10. SR-STE 2:4: test accuracy 96.00 ± 0.10, against dense -0.20 points "
                 + "(within 0.5)."), markdown);
         assertTrue(markdown.contains("lambda_w part: 0 (STE): epoch 7, 0.0002: epoch 5, 0.02: epoch 3 (supported, monotone: at 2:4"), markdown);
-        assertTrue(markdown.contains("2:4: 4 epochs after epoch 3, 3 with STE's mean SAD higher, 1 with both zero, STE's mean SAD over them "
-                + "3.0000%, SR-STE's 0.2650% (holds)."), markdown);
+        // Seven epochs: the first tenth, rounded and at least one, is left out.
+        assertTrue(markdown.contains("2:4: 6 epochs after epoch 1, 5 with STE's mean SAD higher, 1 with both zero, STE's mean SAD over them "
+                + "7.0000%, SR-STE's 2.6767% (holds)."), markdown);
     }
 
     @Test

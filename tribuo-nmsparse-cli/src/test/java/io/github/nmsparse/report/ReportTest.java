@@ -118,7 +118,7 @@ class ReportTest {
             assertNotNull(ImageIO.read(out.resolve(picture).toFile()), picture);
             assertTrue(html.contains("<img id=\"" + picture + "\""), picture);
         }
-        assertTrue(html.contains("<td>SR_STE</td><td>2:4</td><td>0.002</td><td>2</td><td>95.00 ± 0.00</td>"), html);
+        assertTrue(html.contains("<td>SR_STE</td><td>2:4</td><td>0.002</td><td></td><td>2</td><td>95.00 ± 0.00</td>"), html);
         assertEquals(List.of("STE 2:4", "SR-STE 2:4", "STE 1:8", "SR-STE 1:8"),
                 List.copyOf(ExperimentReport.sadCurves(new io.github.nmsparse.experiment.ResultTable(runs)).keySet()));
         assertThrows(IllegalArgumentException.class, () -> ExperimentReport.write(List.of(), "empty", out));
