@@ -31,7 +31,8 @@ import java.util.Map;
 
 /**
  * {@code experiment}: runs a grid of trainings (methods x patterns x seeds, and a lambda_w sweep), resumably, and
- * writes the results table as CSV and Markdown; optionally a results document with the paper's claims checked.
+ * writes the results table as CSV and Markdown; optionally a results document with the paper's claims checked. With
+ * {@code --study}, runs several grids, each a setting, and writes a report comparing the claims across them.
  */
 public final class Experiment {
 
@@ -227,10 +228,21 @@ public final class Experiment {
             throw new IllegalArgumentException("component '" + options.study + "' is a " + component.getClass().getName()
                     + ", not an ExperimentStudy");
         }
-        // Every grid is built before any runs, so a bad grid is refused before an hour of training, not after.
+        // Every grid's trainers are built, and the discussion read, before any run: a bad setting is refused before an
+        // hour of training, not after.
         List<Grid> grids = new ArrayList<>();
         for (String name : study.grids()) {
-            grids.add(grid(options, configurations, name, options.out.resolve(name), out));
+            Grid grid = grid(options, configurations, name, options.out.resolve(name), out);
+            grid.runner().check();
+            grids.add(grid);
+        }
+        String discussion = "";
+        if (!study.discussion().isEmpty() && options.resultsDoc != null) {
+            Path file = Path.of(study.discussion());
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("the study's discussion file " + file.toAbsolutePath() + " does not exist");
+            }
+            discussion = Files.readString(file, StandardCharsets.UTF_8);
         }
         List<StudyDocument.Setting> settings = new ArrayList<>();
         List<RunResult> all = new ArrayList<>();
@@ -241,7 +253,6 @@ public final class Experiment {
             all.addAll(results);
         }
         if (options.resultsDoc != null) {
-            String discussion = study.discussion().isEmpty() ? "" : Files.readString(Path.of(study.discussion()), StandardCharsets.UTF_8);
             StudyDocument.write(settings, options.resultsDoc, command, discussion);
             out.printf("Wrote %s.%n", options.resultsDoc);
         }

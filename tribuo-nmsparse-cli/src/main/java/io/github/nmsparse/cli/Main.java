@@ -25,7 +25,7 @@ public final class Main {
             case "report" -> Report.main(rest);
             default -> {
                 System.err.println("error: unknown command '" + command + "'; the commands are: train (the default), "
-                        + "reproduce MODEL_FILE, experiment [options], report MODEL_FILE|EXPERIMENT_DIR OUT_DIR");
+                        + "reproduce MODEL_FILE, experiment [options], report MODEL_FILE|EXPERIMENT_DIR|STUDY_DIR OUT_DIR");
                 System.exit(1);
             }
         }

@@ -20,7 +20,7 @@ public final class ClaimCheck {
     public static final double FROZEN_SAD = 1e-3;
 
     /** Test accuracy in percent. */
-    static final ToDoubleFunction<RunResult> ACCURACY = r -> 100 * r.testAccuracy();
+    public static final ToDoubleFunction<RunResult> ACCURACY = r -> 100 * r.testAccuracy();
 
     /** Whether the data support a claim. */
     public enum Verdict {
@@ -74,6 +74,11 @@ public final class ClaimCheck {
     /** @return the method checked in SR-STE's place */
     public Method refined() {
         return refined;
+    }
+
+    /** @return that method as the findings name it: "SR-STE" or "decoupled SR-STE" */
+    public String refinedName() {
+        return name;
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 /**
  * A grid of training runs: methods x N:M patterns x seeds, plus a sweep of lambda_w at one pattern by each method
  * that has it (SR-STE, decoupled SR-STE), each at every learning rate tried (or the trainer's own). Every run starts
- * from one trainer component and changes its method, pattern, seed and, for the sweep, lambda_w. A method without masks (DENSE) runs once per seed, since it has
+ * from one trainer component and changes its method (with the grid's settings for it), pattern, seed, learning rate
+ * and, for the sweep, lambda_w. A method without masks (DENSE) runs once per seed, since it has
  * no pattern. To choose a setting such as the learning rate, a grid can evaluate on a held-out share of the training
  * data ({@code validation}) instead of the test data, which it then never reads.
  */
@@ -99,9 +100,19 @@ public final class ExperimentGrid implements Configurable {
             } catch (IllegalArgumentException e) {
                 throw new PropertyException(e, "", "methodSettings", "methodSettings: " + e.getMessage());
             }
+            require(methods.contains(method.name()), "methodSettings", "key '" + key + "' sets " + method
+                    + ", which is not among the grid's methods " + methods);
             require(TrainerSettings.settings(method.type().getName()).contains(key.substring(dot + 1)), "methodSettings",
                     "key '" + key + "': " + method + " has no setting '" + key.substring(dot + 1) + "' (its settings: "
                             + TrainerSettings.settings(method.type().getName()) + ")");
+            if (key.endsWith(".lambdaW")) {
+                try {
+                    Double.parseDouble(methodSettings.get(key));
+                } catch (NumberFormatException e) {
+                    throw new PropertyException(e, "", "methodSettings", "methodSettings: " + key + " is not a number: '"
+                            + methodSettings.get(key) + "'");
+                }
+            }
         }
         require(learningRates != null && Arrays.stream(learningRates).allMatch(r -> r > 0 && Double.isFinite(r)), "learningRates",
                 "must hold finite numbers > 0, got " + Arrays.toString(learningRates));
@@ -146,7 +157,9 @@ public final class ExperimentGrid implements Configurable {
                 }
                 for (Method method : methods.stream().map(Method::named).filter(Method::hasLambdaW).toList()) {
                     for (double lambda : lambdaSweep) {
-                        runs.add(new RunSpec(method, sweepPattern, lambda, rate, seed));
+                        if (lambda != ownLambdaW(method)) {
+                            runs.add(new RunSpec(method, sweepPattern, lambda, rate, seed));
+                        }
                     }
                 }
             }
@@ -175,6 +188,23 @@ public final class ExperimentGrid implements Configurable {
     /** @return the share of the training data held out to evaluate on, or 0 to evaluate on the test data */
     public double validation() {
         return validation;
+    }
+
+    /**
+     * @return the lambda_w this grid's methodSettings give the method, or NaN: a sweep value equal to it would only
+     *         repeat the method's own cell
+     */
+    private double ownLambdaW(Method method) {
+        String value = methodSettings.get(method.name() + ".lambdaW");
+        return value == null ? Double.NaN : Double.parseDouble(value);
+    }
+
+    /**
+     * @return what the runs are evaluated on, as the directory's settings file records it: "test FILE", or
+     *         "validation SHARE of the training data, seed SEED"
+     */
+    public String evaluatedOn() {
+        return validation == 0 ? "test " + test : "validation " + validation + " of the training data, seed " + firstSeed;
     }
 
     /** @return the seed of the validation hold-out: the first run's, so every run of the grid holds out the same rows */

@@ -53,7 +53,7 @@ public final class ExperimentRunner {
      * @throws IOException when data or results cannot be read or written
      */
     public List<RunResult> run() throws IOException {
-        requireSameSettings(setting.baseTrainer());
+        check();
         List<RunSpec> runs = grid.runs();
         List<RunResult> results = new ArrayList<>();
         int skipped = 0;
@@ -91,7 +91,7 @@ public final class ExperimentRunner {
      * @throws IllegalStateException when a run failed on every attempt Spark gave it
      */
     public List<RunResult> run(SparkJob spark) throws IOException {
-        requireSameSettings(setting.baseTrainer());
+        check();
         List<RunSpec> runs = grid.runs();
         List<GridRun> pending = runs.stream().filter(run -> !finished(run)).map(run -> new GridRun(setting, run)).toList();
         int skipped = runs.size() - pending.size();
@@ -128,7 +128,7 @@ public final class ExperimentRunner {
 
     private String outcome(RunResult result) {
         String measured = result.failure() != null ? "FAILED (" + result.failure() + ")"
-                : String.format(Locale.ROOT, "%s accuracy %.2f%%, final SAD %.4f%%", grid.validation() > 0 ? "validation" : "test",
+                : String.format(Locale.ROOT, "%s accuracy %.2f%%, final SAD %.4f%%", grid.validation() == 0 ? "test" : "validation",
                 100 * result.testAccuracy(), 100 * result.finalSadFraction());
         return String.format(Locale.ROOT, "%s, %.1f s", measured, result.trainSeconds());
     }
@@ -139,18 +139,34 @@ public final class ExperimentRunner {
         }
     }
 
+    /**
+     * Builds the trainer of every cell of the grid, without training, and checks the directory's settings: a bad
+     * setting (a method's, a learning rate, a trainer component) is refused before any run trains, not after hours.
+     *
+     * @throws IOException when the directory's settings file cannot be read or written
+     * @throws com.oracle.labs.mlrg.olcut.config.PropertyException naming a setting that is not valid
+     */
+    public void check() throws IOException {
+        NMSparseTrainer<?> base = setting.baseTrainer();
+        Set<String> cells = new java.util.HashSet<>();
+        for (RunSpec run : grid.runs()) {
+            if (cells.add(run.cell())) {
+                new GridRun(setting, run).trainer(base);
+            }
+        }
+        requireSameSettings(base);
+    }
+
     /** The file that records what every run of the directory shares: the trainer's settings and the data. */
     public static final String SETTINGS_FILE = "experiment-settings.txt";
 
     /**
      * Refuses to add runs to a directory whose earlier runs were made with other trainer settings or data: finished
-     * runs are reused by id alone (method, pattern, lambda_w, seed), so mixing settings would mix results.
+     * runs are reused by id alone (method, pattern, lambda_w, learning rate, seed), so mixing settings would mix results.
      */
     private void requireSameSettings(NMSparseTrainer<?> base) throws IOException {
-        String evaluation = grid.validation() == 0 ? "test " + grid.test()
-                : "validation " + grid.validation() + " of the training data, seed " + grid.validationSeed();
         String settings = "trainer " + grid.trainer() + ": " + new java.util.TreeMap<>(base.getProvenance().getConfiguredParameters())
-                + "\ntrain " + grid.train() + "\n" + evaluation + "\nresponse " + grid.response() + "\n"
+                + "\ntrain " + grid.train() + "\n" + grid.evaluatedOn() + "\nresponse " + grid.response() + "\n"
                 + (grid.methodSettings().isEmpty() ? "" : "method settings " + grid.methodSettings() + "\n");
         Path file = directory.resolve(SETTINGS_FILE);
         if (Files.isRegularFile(file)) {

@@ -40,6 +40,9 @@ public final class ExperimentStudy implements Configurable {
             throw new PropertyException("", "labels", "labels must be empty or give one label per grid: " + labels.size()
                     + " labels for " + grids.size() + " grids");
         }
+        if (new HashSet<>(labels).size() != labels.size()) {
+            throw new PropertyException("", "labels", "labels names a setting twice, so its chart series would overwrite each other: " + labels);
+        }
     }
 
     /** @return the grid component names, in order */

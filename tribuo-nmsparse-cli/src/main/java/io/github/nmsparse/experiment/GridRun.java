@@ -36,7 +36,7 @@ import java.util.Map;
  * file and is finished only once its result exists.
  *
  * @param setting what every run of the grid shares
- * @param run     this run's method, pattern, lambda_w and seed
+ * @param run     this run's method, pattern, lambda_w, learning rate and seed
  */
 record GridRun(Setting setting, RunSpec run) implements Serializable {
 
@@ -145,10 +145,13 @@ record GridRun(Setting setting, RunSpec run) implements Serializable {
     }
 
     /**
+     * @param base the grid's base trainer
      * @return the run's trainer: the base trainer with the run's method (the base's own when it is of that type, its
-     *         settings kept), pattern, seed and, for a sweep run, lambda_w
+     *         settings kept), the grid's settings of that method, pattern, seed and, for a sweep run, lambda_w, and the
+     *         run's learning rate
+     * @throws com.oracle.labs.mlrg.olcut.config.PropertyException naming a setting that is not valid
      */
-    private NMSparseTrainer<?> trainer(NMSparseTrainer<?> base) {
+    NMSparseTrainer<?> trainer(NMSparseTrainer<?> base) {
         TrainerSettings settings = TrainerSettings.of(base).component("method", run.method().type()).set("seed", Long.toString(run.seed()));
         if (run.method().masksLayers()) {
             settings.set("pattern", run.pattern());

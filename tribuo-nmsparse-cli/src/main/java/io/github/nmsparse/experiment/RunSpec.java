@@ -7,7 +7,7 @@ import java.io.Serializable;
  *
  * @param method       the training method
  * @param pattern      the N:M pattern, or "dense" for dense training
- * @param lambdaW      SR-STE's lambda_w for a sweep run, or NaN to keep the trainer's own
+ * @param lambdaW      the method's lambda_w for a sweep run, or NaN to keep its own
  * @param learningRate the learning rate of a grid that tries several, or NaN to keep the trainer's own
  * @param seed         the trainer's seed
  */

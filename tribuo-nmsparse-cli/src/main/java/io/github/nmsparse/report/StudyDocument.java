@@ -30,7 +30,7 @@ public final class StudyDocument {
 
     /** The refinements whose claims are checked, where a setting ran them. */
     private static final List<Method> REFINEMENTS = List.of(Method.SR_STE, Method.SR_STE_DECOUPLED);
-    private static final ToDoubleFunction<RunResult> ACCURACY = r -> 100 * r.testAccuracy();
+    private static final ToDoubleFunction<RunResult> ACCURACY = ClaimCheck.ACCURACY;
 
     /**
      * One setting of the study.
@@ -51,8 +51,9 @@ public final class StudyDocument {
     /** The claims checked for one refinement in one setting. */
     private record Check(Setting setting, ResultTable table, ClaimCheck claims, List<ClaimCheck.Claim> verdicts) {
 
+        /** @return the setting's label and the refinement, safe inside a Markdown table cell */
         String series() {
-            return setting.label() + ", " + (claims.refined().equals(Method.SR_STE) ? "SR-STE" : "decoupled SR-STE");
+            return cell(setting.label() + ", " + claims.refinedName());
         }
     }
 
@@ -67,7 +68,6 @@ public final class StudyDocument {
      * @throws IOException when the files cannot be written
      */
     public static void write(List<Setting> settings, Path document, String command, String discussion) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         Path directory = document.toAbsolutePath().getParent().resolve("results");
         List<Check> checks = checks(settings);
         if (checks.isEmpty()) {
@@ -79,10 +79,10 @@ public final class StudyDocument {
                 + "%n%n```bash%n%s%n```%n%n", LocalDate.now(), runs, settings.size(), command));
         md.append("## What was run\n\n");
         for (Setting setting : settings) {
-            md.append(String.format(Locale.ROOT, "- **%s** (grid `%s`, %d runs): %s%n", setting.label(), setting.grid(),
+            md.append(String.format(Locale.ROOT, "- **%s** (grid `%s`, %d runs): %s%n", cell(setting.label()), setting.grid(),
                     setting.results().size(), setting.description()));
         }
-        md.append("\nAccuracy is on the test split; means over seeds ± one sample standard deviation. SAD (Sparse Architecture "
+        md.append("\nAccuracy is on the test split (unless a setting above says it was evaluated on a validation hold-out); means over seeds ± one sample standard deviation. SAD (Sparse Architecture "
                 + "Divergence) of an epoch is the share of maskable weights whose kept/pruned state differs between the masks at the "
                 + "end of that epoch and of the one before. Claim 3 leaves out the first tenth of the epochs (at least one). "
                 + "\"Decoupled SR-STE\" is this project's extension (`DecoupledSrSte`), not the paper's method: SR-STE's decay on "
@@ -90,28 +90,13 @@ public final class StudyDocument {
                 + "than the standard deviations are within run-to-run noise; with 3 seeds, a standard deviation is itself a rough "
                 + "estimate.\n\n");
         md.append("## Verdicts at a glance\n\n").append(glance(checks)).append('\n');
-        HtmlPage page = new HtmlPage("tribuo-nmsparse study: the paper's claims by network and optimizer");
-        page.paragraph(String.format(Locale.ROOT, "%d runs in %d settings; error bars one sample standard deviation of the difference.",
-                runs, settings.size()));
-        List<ClaimCheck.Claim> statements = checks.get(0).verdicts();
-        for (int c = 0; c < statements.size(); c++) {
-            String title = String.format(Locale.ROOT, "Claim %d: %s", c + 1, statements.get(c).statement());
-            String picture = "claim-" + (c + 1) + ".png";
-            ClaimChart chart = chart(c, checks);
-            page.heading(title);
-            page.picture(picture, Charts.png(chart.chart(), Charts.WIDTH, Charts.HEIGHT), chart.caption());
-            List<List<String>> rows = new ArrayList<>();
-            for (Check check : checks) {
-                ClaimCheck.Claim claim = check.verdicts().get(c);
-                rows.add(List.of(check.series(), verdict(claim.verdict()), claim.evidence().stream().map(ClaimText::sentence)
-                        .collect(Collectors.joining(" "))));
-            }
-            page.table(List.of("setting and method", "verdict", "evidence"), rows);
-            md.append("## ").append(title).append("\n\n");
+        for (int c = 0; c < checks.get(0).verdicts().size(); c++) {
+            String picture = picture(c);
+            md.append("## ").append(title(c, checks)).append("\n\n");
             md.append("![").append(picture.replace(".png", "")).append("](results/").append(picture).append(")\n\n");
-            md.append("*").append(chart.caption()).append("*\n\n");
+            md.append("*").append(chart(c, checks).caption()).append(' ').append(ERROR_BARS).append("*\n\n");
             md.append("| setting and method | verdict | evidence |\n|---|---|---|\n");
-            for (List<String> row : rows) {
+            for (List<String> row : rows(c, checks)) {
                 md.append("| ").append(String.join(" | ", row)).append(" |\n");
             }
             md.append('\n');
@@ -125,12 +110,64 @@ public final class StudyDocument {
             ResultTable table = new ResultTable(setting.results());
             String csv = setting.grid() + ".csv";
             Files.writeString(directory.resolve(csv), table.csv(), StandardCharsets.UTF_8);
-            md.append("### ").append(setting.label()).append("\n\n").append(table.markdown())
+            md.append("### ").append(cell(setting.label())).append("\n\n").append(table.markdown())
                     .append("\nAs CSV: [results/").append(csv).append("](results/").append(csv).append(").\n\n");
         }
         md.append("The charts and verdicts as a page: [results/index.html](results/index.html).\n");
-        page.write(directory);
+        page(checks, runs, settings.size()).write(directory);
         Files.writeString(document, md.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes the study's page alone: the verdicts and one chart per claim, as in the results document.
+     *
+     * @param settings  the study's settings, in order
+     * @param directory where index.html and the PNGs go
+     * @return the page
+     * @throws IOException when the files cannot be written
+     */
+    public static Path writePage(List<Setting> settings, Path directory) throws IOException {
+        List<Check> checks = checks(settings);
+        if (checks.isEmpty()) {
+            throw new IllegalArgumentException("no setting of the study has finished SR-STE or decoupled SR-STE runs to check the claims with");
+        }
+        return page(checks, settings.stream().mapToInt(s -> s.results().size()).sum(), settings.size()).write(directory);
+    }
+
+    private static final String ERROR_BARS = "Error bars: the root of the sum of the two cells' variances over seeds, the spread of one "
+            + "seed's difference.";
+
+    private static HtmlPage page(List<Check> checks, int runs, int settings) {
+        System.setProperty("java.awt.headless", "true");
+        HtmlPage page = new HtmlPage("tribuo-nmsparse study: the paper's claims by network and optimizer");
+        page.paragraph(String.format(Locale.ROOT, "%d runs in %d settings. Each point is a difference of two cells' means over seeds. %s",
+                runs, settings, ERROR_BARS));
+        for (int c = 0; c < checks.get(0).verdicts().size(); c++) {
+            ClaimChart chart = chart(c, checks);
+            page.heading(title(c, checks));
+            page.picture(picture(c), Charts.png(chart.chart(), Charts.WIDTH, Charts.HEIGHT), chart.caption());
+            page.table(List.of("setting and method", "verdict", "evidence"), rows(c, checks));
+        }
+        return page;
+    }
+
+    private static String title(int claim, List<Check> checks) {
+        return String.format(Locale.ROOT, "Claim %d: %s", claim + 1, checks.get(0).verdicts().get(claim).statement());
+    }
+
+    private static String picture(int claim) {
+        return "claim-" + (claim + 1) + ".png";
+    }
+
+    /** @return per setting and refinement: its name, the claim's verdict, and the evidence in sentences */
+    private static List<List<String>> rows(int claim, List<Check> checks) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Check check : checks) {
+            ClaimCheck.Claim verdict = check.verdicts().get(claim);
+            rows.add(List.of(check.series(), verdict(verdict.verdict()), cell(verdict.evidence().stream().map(ClaimText::sentence)
+                    .collect(Collectors.joining(" ")))));
+        }
+        return rows;
     }
 
     private static List<Check> checks(List<Setting> settings) {
@@ -163,6 +200,11 @@ public final class StudyDocument {
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** @return text with no character that would end a Markdown table cell or row */
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace('\n', ' ').replace('\r', ' ');
     }
 
     private static String verdict(ClaimCheck.Verdict verdict) {

@@ -46,7 +46,7 @@ class ExperimentCommandTest {
         assertTrue(Files.readString(modelPage).contains("tribuo-nmsparse model report: model.nmsparse"));
         IllegalArgumentException nothing = assertThrows(IllegalArgumentException.class,
                 () -> Report.run(dir.resolve("missing"), dir.resolve("x"), System.out));
-        assertTrue(nothing.getMessage().contains("give a model file or an experiment directory"), nothing.getMessage());
+        assertTrue(nothing.getMessage().contains("give a model file, an experiment directory or a study's directory"), nothing.getMessage());
     }
 
     @Test
@@ -87,6 +87,12 @@ class ExperimentCommandTest {
         assertTrue(results1.contains("experiment -c tribuo-nmsparse-cli/src/test/resources/experiments/digits-grids.xml --study digits-study"));
         String page = Files.readString(doc.resolveSibling("results").resolve("index.html"));
         assertTrue(page.contains("Claim 2: ") && page.contains("digits, AdamW, decoupled SR-STE"), page);
+
+        // The report command on the study's directory: the same page, each setting named as its directory.
+        Path studyPage = Report.run(out, dir.resolve("study-report"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        String report = Files.readString(studyPage);
+        assertTrue(report.contains("Claim 4: ") && report.contains("digits-sgd-grid, SR-STE") && report.contains("digits-adamw-grid, decoupled SR-STE"),
+                report);
     }
 
     @Test

@@ -58,6 +58,15 @@ class ExperimentGridTest {
                 .map(RunSpec::method).distinct().toList());
         assertEquals(List.of(0.01, 0.1), runs.stream().map(RunSpec::learningRate).distinct().toList());
         assertEquals(runs.size(), new HashSet<>(runs.stream().map(RunSpec::id).toList()).size(), "run ids are unique");
+
+        ConfigurationManager again = pluginGrids();
+        again.overrideConfigurableProperty("smoke-grid", "methods", ListProperty.createFromStringList(List.of("STE", "SR_STE", "SR_STE_DECOUPLED")));
+        again.overrideConfigurableProperty("smoke-grid", "learningRates", ListProperty.createFromStringList(List.of("0.01", "0.1")));
+        again.overrideConfigurableProperty("smoke-grid", "methodSettings",
+                com.oracle.labs.mlrg.olcut.config.property.MapProperty.createFromStringMap(java.util.Map.of("SR_STE_DECOUPLED.lambdaW", "0.002")));
+        List<RunSpec> own = ((ExperimentGrid) again.lookup("smoke-grid")).runs();
+        assertEquals(runs.size() - 2 * 2, own.size(), "a sweep value equal to the method's own lambda_w would repeat its own cell");
+        assertTrue(own.stream().noneMatch(r -> r.method().equals(Method.SR_STE_DECOUPLED) && !Double.isNaN(r.lambdaW())));
     }
 
     @Test
@@ -68,14 +77,20 @@ class ExperimentGridTest {
         assertTrue(e.getMessage().contains("1 labels for 4 grids"), e.getMessage());
     }
 
+    /** Every trainer of every grid of the plugin's studies is built, as the study does before its first run. */
     @Test
-    void thePaperRecipeStudyNamesGridsThatLoad() {
+    void theStudiesGridsBuildEveryTrainerTheyWillTrain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) throws Exception {
         ConfigurationManager cm = pluginGrids();
-        ExperimentStudy study = (ExperimentStudy) cm.lookup("paper-recipe-study");
-        for (int i = 0; i < study.grids().size(); i++) {
-            ExperimentGrid grid = (ExperimentGrid) cm.lookup(study.grids().get(i));
-            assertTrue(grid.runs().size() > 1, study.grids().get(i));
-            assertTrue(!study.label(i).isBlank());
+        List<java.net.URL> configurations = List.of(ExperimentGridTest.class.getResource("/plugin-descriptor/nmsparse-trainers.xml"),
+                ExperimentGridTest.class.getResource("/plugin-descriptor/nmsparse-experiments.xml"));
+        for (String name : List.of("paper-recipe-study", "smoke-study")) {
+            ExperimentStudy study = (ExperimentStudy) cm.lookup(name);
+            for (String gridName : study.grids()) {
+                ExperimentGrid grid = (ExperimentGrid) cm.lookup(gridName);
+                new ExperimentRunner(grid, configurations, directory.resolve(gridName), System.out).check();
+                assertTrue(java.nio.file.Files.readString(directory.resolve(gridName).resolve(ExperimentRunner.SETTINGS_FILE))
+                        .startsWith("trainer " + grid.trainer() + ": "), gridName);
+            }
         }
     }
 

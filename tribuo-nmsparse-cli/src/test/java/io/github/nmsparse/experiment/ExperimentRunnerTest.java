@@ -68,6 +68,18 @@ class ExperimentRunnerTest {
     }
 
     @Test
+    void aBadMethodSettingIsRefusedBeforeAnyRunTrains(@TempDir Path directory) {
+        ConfigurationManager cm = new ConfigurationManager();
+        CONFIGURATIONS.forEach(cm::addProperties);
+        cm.overrideConfigurableProperty("digits-adamw-grid", "methodSettings",
+                com.oracle.labs.mlrg.olcut.config.property.MapProperty.createFromStringMap(java.util.Map.of("SR_STE_DECOUPLED.lambdaW", "-1")));
+        ExperimentGrid grid = (ExperimentGrid) cm.lookup("digits-adamw-grid");
+        Exception refused = assertThrows(Exception.class, () -> run(grid, directory, new java.util.ArrayList<>()));
+        assertTrue(refused.getMessage().contains("lambdaW must be a finite number >= 0, got -1.0"), refused.getMessage());
+        assertFalse(Files.exists(directory.resolve("runs")), "nothing trained");
+    }
+
+    @Test
     void resultFilesWrittenBeforeTheLearningRateAxisReadBackWithTheTrainersOwn() throws Exception {
         RunSpec spec = ResultFiles.JSON.readValue("{\"method\": \"SR_STE\", \"pattern\": \"2:4\", \"lambdaW\": \"NaN\", \"seed\": 2}", RunSpec.class);
         assertTrue(Double.isNaN(spec.learningRate()));

@@ -6,6 +6,7 @@ import io.github.nmsparse.engine.network.DeviceParameter;
 import io.github.nmsparse.engine.network.DeviceSparseWeights;
 import io.github.nmsparse.engine.network.HostMemory;
 import io.github.nmsparse.engine.network.Network;
+import io.github.nmsparse.engine.network.SparseWeights;
 import io.github.nmsparse.engine.optimizer.DeviceUpdate;
 import io.github.nmsparse.engine.optimizer.Optimizer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -74,6 +75,11 @@ final class OpsExecutor implements StepExecutor {
         requireOpsForm(optimizer.getClass(), Optimizer.class, "onDevice", List.class);
         if (method.masksLayers()) {
             requireOpsForm(method.getClass(), SparsityMethod.class, "afterUpdate", DeviceSparseWeights.class);
+            // The decoupled step does nothing by default; a method with a fused one needs its ops form, or OPS would skip it.
+            if (declaredBelow(method.getClass(), SparsityMethod.class, "decoupledStepRow", SparseWeights.class, int.class, float[].class,
+                    float.class, float[].class)) {
+                requireOpsForm(method.getClass(), SparsityMethod.class, "decoupledStep", DeviceSparseWeights.class, float.class);
+            }
         }
         this.features = HostMemory.upload(data.features(), data.rows(), data.inputs());
         this.targets = HostMemory.upload(data.targets(), data.rows(), data.outputs());
@@ -84,11 +90,16 @@ final class OpsExecutor implements StepExecutor {
      * that a run is refused before its first step, not in the middle of an update.
      */
     private static void requireOpsForm(Class<?> type, Class<?> contract, String name, Class<?>... parameters) {
+        if (!declaredBelow(type, contract, name, parameters)) {
+            throw new UnsupportedOperationException(contract.getSimpleName() + " " + type.getSimpleName()
+                    + " has no form for the OPS executor (no " + name + "); use the FUSED executor on the CPU backend");
+        }
+    }
+
+    /** @return whether the type overrides the contract's default of the method */
+    private static boolean declaredBelow(Class<?> type, Class<?> contract, String name, Class<?>... parameters) {
         try {
-            if (type.getMethod(name, parameters).getDeclaringClass() == contract) {
-                throw new UnsupportedOperationException(contract.getSimpleName() + " " + type.getSimpleName()
-                        + " has no form for the OPS executor (no " + name + "); use the FUSED executor on the CPU backend");
-            }
+            return type.getMethod(name, parameters).getDeclaringClass() != contract;
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(contract.getSimpleName() + " has no method " + name, e);
         }

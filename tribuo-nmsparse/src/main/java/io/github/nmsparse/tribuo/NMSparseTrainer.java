@@ -66,7 +66,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
     @Config(description = "N:M pattern of the sparse layers, as text such as 2:4 (at most N non-zeros in every M consecutive inputs).")
     private String pattern = "2:4";
 
-    @Config(description = "Training method: a component such as SrSte (with its lambdaW), Ste, Dense or Asp (with its denseFraction).")
+    @Config(description = "Training method: a component such as SrSte (with its lambdaW), DecoupledSrSte, Ste, Dense or Asp (with its denseFraction).")
     private SparsityMethod method = new SrSte();
 
     @Config(description = "Image networks only: the input's channels, height and width; features are named by pixel index.")
@@ -160,7 +160,7 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
         } catch (IllegalArgumentException e) {
             throw new PropertyException(e, "", "pattern", e.getMessage());
         }
-        require(method != null, "method", "must be a training method component (SrSte, Ste, Dense, Asp)");
+        require(method != null, "method", "must be a training method component (SrSte, DecoupledSrSte, Ste, Dense, Asp)");
         require(optimizer != null, "optimizer", "must be an optimizer component (AdamW, Sgd)");
         require(listeners != null && listeners.stream().allMatch(java.util.Objects::nonNull), "listeners", "must be a list of listener components");
         require(convolutions != null, "convolutions", "must be a list");

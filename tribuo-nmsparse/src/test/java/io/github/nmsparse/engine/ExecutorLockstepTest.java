@@ -418,6 +418,11 @@ class ExecutorLockstepTest {
         UnsupportedOperationException refused = assertThrows(UnsupportedOperationException.class,
                 () -> new TrainingSession(mlp(Activation.RELU), new SoftmaxCrossEntropy(), plan, data()));
         assertTrue(refused.getMessage().contains("CountingSte") && refused.getMessage().contains("OPS"), refused.getMessage());
+        TrainingPlan decay = TrainingPlan.builder().method(new io.github.nmsparse.engine.method.FusedOnlyDecay()).optimizer(new AdamW())
+                .learningRate(1e-2).epochs(1).batchSize(50).seed(1).executor(Executor.OPS).build();
+        UnsupportedOperationException skipped = assertThrows(UnsupportedOperationException.class,
+                () -> new TrainingSession(mlp(Activation.RELU), new SoftmaxCrossEntropy(), decay, data()));
+        assertTrue(skipped.getMessage().contains("FusedOnlyDecay") && skipped.getMessage().contains("decoupledStep"), skipped.getMessage());
     }
 
     @Test

@@ -14,15 +14,19 @@ import io.github.nmsparse.engine.network.SparseWeights;
  * <p>Why: SR-STE adds {@code lambda_w * (1 - E) * W} to the gradient. Under SGD that pulls pruned weights toward 0 at a
  * fixed rate, as the paper designed; Adam divides the same term by its running gradient scale, so the pull varies
  * from weight to weight. Applying it outside the optimizer, as AdamW does with weight decay (Loshchilov and Hutter,
- * 2019), restores the fixed rate. Under plain SGD the two differ only by a term of order {@code lr^2 * lambda_w}:
- * this step shrinks the updated weights, SR-STE's gradient term the weights before the update.
+ * 2019), restores the fixed rate. Under plain SGD without momentum the two differ only by a term of order
+ * {@code lr^2 * lambda_w}: this step shrinks the updated weights, SR-STE's gradient term the weights before the update.
  */
 public final class DecoupledSrSte extends Ste {
 
-    @Config(description = "Decay lambda_w on the pruned weights, applied after each update scaled by the learning rate; 0 gives exactly STE.")
+    @Config(description = "Decay lambda_w on the pruned weights, each step taking lr * lambdaW of them after the update; 0 gives exactly STE.")
     private double lambdaW = 2e-4;
 
-    /** Decoupled SR-STE with the paper's lambda_w, 2e-4. */
+    /**
+     * Decoupled SR-STE with lambda_w 2e-4, the paper's value for SR-STE. It pulls more weakly than SR-STE at the same
+     * value: SR-STE's term passes through an optimizer's momentum (10x under SGD's 0.9) or Adam's scaling, this step
+     * through neither. docs/RESULTS.md matches the two per step.
+     */
     public DecoupledSrSte() {
     }
 
