@@ -42,7 +42,7 @@ public final class ExperimentGrid implements Configurable {
     @Config(description = "The N:M pattern of the lambda_w sweep.")
     private String sweepPattern = "2:4";
 
-    @Config(description = "Settings of the methods' components, keyed METHOD.setting (e.g. SR_STE_DECOUPLED.lambdaW), for every run of that method; a sweep run's lambda_w still wins.")
+    @Config(description = "Settings of the methods' components, keyed METHOD.setting (e.g. SR_STE_DECOUPLED.lambdaW), for every run of that method, if the grid runs it; a sweep run's lambda_w still wins.")
     private Map<String, String> methodSettings = Map.of();
 
     @Config(description = "Learning rates to try, each run at each; empty keeps the trainer's own.")
@@ -100,8 +100,6 @@ public final class ExperimentGrid implements Configurable {
             } catch (IllegalArgumentException e) {
                 throw new PropertyException(e, "", "methodSettings", "methodSettings: " + e.getMessage());
             }
-            require(methods.contains(method.name()), "methodSettings", "key '" + key + "' sets " + method
-                    + ", which is not among the grid's methods " + methods);
             require(TrainerSettings.settings(method.type().getName()).contains(key.substring(dot + 1)), "methodSettings",
                     "key '" + key + "': " + method + " has no setting '" + key.substring(dot + 1) + "' (its settings: "
                             + TrainerSettings.settings(method.type().getName()) + ")");
