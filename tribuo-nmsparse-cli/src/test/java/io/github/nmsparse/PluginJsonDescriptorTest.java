@@ -98,12 +98,7 @@ class PluginJsonDescriptorTest {
         for (JsonNode configuration : json.get("configurations")) {
             Path file = DESCRIPTOR.resolveSibling(configuration.get("file").asText());
             ConfigurationManager cm = new ConfigurationManager(file.toString());
-            Set<String> declared = new HashSet<>();
-            for (String name : cm.getComponentNames()) {
-                if (cm.getConfigurationData(name).orElseThrow().getClassName().equals(NMSparseTrainer.class.getName())) {
-                    declared.add(name);
-                }
-            }
+            Set<String> declared = componentsOfType(cm, NMSparseTrainer.class.getName());
             Set<String> listed = new HashSet<>();
             for (JsonNode trainer : configuration.get("trainers")) {
                 String name = trainer.get("name").asText();
@@ -117,26 +112,27 @@ class PluginJsonDescriptorTest {
         }
         JsonNode grids = json.get("experimentGrids");
         ConfigurationManager gridConfig = new ConfigurationManager(DESCRIPTOR.resolveSibling(grids.get("file").asText()).toString());
-        Set<String> declaredGrids = new HashSet<>();
-        for (String name : gridConfig.getComponentNames()) {
-            if (gridConfig.getConfigurationData(name).orElseThrow().getClassName().equals(grids.get("type").asText())) {
-                declaredGrids.add(name);
-            }
-        }
+        Set<String> declaredGrids = componentsOfType(gridConfig, grids.get("type").asText());
         Set<String> listedGrids = new HashSet<>();
         grids.get("grids").forEach(grid -> listedGrids.add(grid.asText()));
         assertEquals(declaredGrids, listedGrids, "every experiment grid is listed, and only those");
         listedGrids.forEach(gridConfig::lookup);
-        Set<String> declaredStudies = new HashSet<>();
-        for (String name : gridConfig.getComponentNames()) {
-            if (gridConfig.getConfigurationData(name).orElseThrow().getClassName().equals(grids.get("studyType").asText())) {
-                declaredStudies.add(name);
-            }
-        }
+        Set<String> declaredStudies = componentsOfType(gridConfig, grids.get("studyType").asText());
         Set<String> listedStudies = new HashSet<>();
         grids.get("studies").forEach(study -> listedStudies.add(study.asText()));
         assertEquals(declaredStudies, listedStudies, "every study is listed, and only those");
         listedStudies.forEach(gridConfig::lookup);
         Class.forName(json.get("commands").get("mainClass").asText()).getMethod("main", String[].class);
+    }
+
+    /** @return the names of a configuration's components of one class */
+    private static Set<String> componentsOfType(ConfigurationManager cm, String className) {
+        Set<String> names = new HashSet<>();
+        for (String name : cm.getComponentNames()) {
+            if (cm.getConfigurationData(name).orElseThrow().getClassName().equals(className)) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 }
