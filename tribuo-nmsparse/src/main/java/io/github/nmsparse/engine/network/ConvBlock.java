@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * {@code conv CxK[sS][pP]}: a square convolution to C channels with a KxK kernel, stride S (default 1) and zero
  * padding P (default 0), plus a bias per channel; N:M-sparse under a masking method unless followed by {@code dense}.
- * It runs as ND4J's convolution ops on ND4J's oneDNN build ({@link ConvolutionOps}), and elsewhere as one GEMM over
+ * It runs as oneDNN's convolution primitives where the pom brings oneDNN ({@link OneDnnConvolution}), and elsewhere as one GEMM over
  * image patches (im2col, on ND4J). Its weights are laid out {@code [out][kh][kw][in]}, so
  * each output channel's row runs over kernel positions and, fastest, input channels: N:M groups of M consecutive
  * weights lie along the input channels (SPEC section 1), and a layer with fewer input channels than M (the first)
@@ -140,23 +140,15 @@ final class ConvBlock extends Block {
      * gradients, and on the ops path the input the backward pass needs.
      */
     private final class Buffers extends BlockBuffers {
-        final ConvolutionOps ops;
-        private Tensor patches;
+        final OneDnnConvolution ops;
+        final Tensor patches;
         Tensor patchGradient;
         Tensor x;
 
         Buffers(int rows) {
             super(rows, output);
-            this.ops = Nd4jRuntime.oneDnn() ? new ConvolutionOps(spec, input, output) : null;
-            // The ops path makes patches only when a backward pass wants no input gradient: see backward.
-            this.patches = ops == null ? patches(rows) : null;
-        }
-
-        Tensor patches(int rows) {
-            if (patches == null) {
-                patches = new Tensor(rows * output.positions(), Shape.vector(patchSize()));
-            }
-            return patches;
+            this.ops = Nd4jRuntime.oneDnn() ? new OneDnnConvolution(spec, input, output, rows) : null;
+            this.patches = ops == null ? new Tensor(rows * output.positions(), Shape.vector(patchSize())) : null;
         }
     }
 
@@ -187,14 +179,9 @@ final class ConvBlock extends Block {
         layer.setBiasGradientOverPositions(dy.readHeap(), dy.rows * output.positions());
         int channels = spec.channels();
         if (b.ops != null) {
-            if (inputGradient) {
-                Tensor dInput = b.inputGradient(dy.rows, input);
-                b.ops.backward(b.x.readArray(), layer.forwardWeights(), dy.readArray(), layer.weightGradient(), dInput.writeArray());
-                return dInput;
-            }
-            // conv2d_bp always computes the input gradient too, which cost a first layer (one input channel) 3x the
-            // weight gradient's time: its weight gradient is one GEMM over its patches here instead.
-            im2col(b.x.readHeap(), dy.rows, b.patches(dy.rows).writeHeap());
+            Tensor dInput = inputGradient ? b.inputGradient(dy.rows, input) : null;
+            b.ops.backward(b.x.readArray(), layer.forwardWeights(), dy.readArray(), layer.weightGradient(), dInput == null ? null : dInput.writeArray());
+            return dInput;
         }
         Gemm.multiply(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false);
         if (!inputGradient) {
@@ -312,8 +299,8 @@ final class ConvBlock extends Block {
     }
 
     /**
-     * The same convolution on the ops executor, as the fused executor computes it: with {@link ConvolutionOps} on
-     * ND4J's oneDNN build, and elsewhere as follows (to within rounding: the patch
+     * The same convolution on the ops executor, as the fused executor computes it: with {@link OneDnnConvolution}
+     * where oneDNN is loaded, and elsewhere as follows (to within rounding: the patch
      * gradients are summed back by kernel position, not by output position): the patches of the zero-padded
      * channels-last images, one GEMM with the {@code [out][kh][kw][in]} weights, the bias, and for the input gradient
      * the patch gradients summed back into the image. Patches are gathered and summed back one kernel position at a
@@ -407,11 +394,12 @@ final class ConvBlock extends Block {
 
         /** The ops path's buffers: the output, the input gradient and the input the backward pass needs. */
         private final class OpsBuffers extends DeviceBlock.Buffers {
-            final ConvolutionOps ops = new ConvolutionOps(spec, input, output);
+            final OneDnnConvolution ops;
             INDArray x;
 
             OpsBuffers(int rows) {
                 super(rows, output);
+                this.ops = new OneDnnConvolution(spec, input, output, rows);
             }
         }
 

@@ -14,14 +14,15 @@ import java.util.Properties;
  *
  * <p><b>Build.</b> Before ND4J loads, this class asks JavaCPP for ND4J's oneDNN build when its jar is on the class
  * path (the pom adds it on Linux x86_64), unless the system property {@value #PLATFORM_EXTENSION} already names one:
- * its convolutions run on oneDNN, 2-3x faster than im2col and GEMM here (BENCHMARKS.md). oneDNN picks its AVX2 or
- * AVX-512 kernels at run time, so the one build serves every x86_64 CPU; where the jar is missing JavaCPP loads the
- * generic build and convolutions keep the im2col path. The engine's entry points (building or restoring a network)
+ * its pooling runs on oneDNN, and the convolutions run on oneDNN's own primitives ({@link OneDnnConvolution}), 2-3x
+ * faster than im2col and GEMM here (BENCHMARKS.md). oneDNN picks its AVX2 or AVX-512 kernels at run time, so the one
+ * build serves every x86_64 CPU; where the jar is missing JavaCPP loads the generic build and convolutions keep the
+ * im2col path. The engine's entry points (building or restoring a network)
  * touch this class first; a program that loads ND4J earlier keeps the build it loaded.
  *
  * <p><b>Threads.</b> By default libnd4j's OpenMP pool and OpenBLAS's threads compete for the cores and a mixed
  * training step runs 2-3x slower; here element-wise work stays on the calling thread and OpenBLAS alone uses several
- * threads for the GEMMs. oneDNN's convolutions take as many OpenMP threads as OpenBLAS has, for the op's duration
+ * threads for the GEMMs. oneDNN's convolutions and pooling take as many OpenMP threads as OpenBLAS has
  * ({@link #onOneDnn}); GEMMs stay on OpenBLAS on either build ({@link Gemm}).
  */
 public final class Nd4jRuntime {
@@ -62,11 +63,12 @@ public final class Nd4jRuntime {
     }
 
     /**
-     * @return whether the engine runs convolutions and pooling as ND4J's ops on oneDNN: the loaded build has it, ND4J's
-     *         helpers are allowed (ND4J's default), and a test has not turned it off
+     * @return whether the engine runs convolutions as oneDNN's primitives and pooling as ND4J's ops on oneDNN: the
+     *         loaded ND4J build has oneDNN, ND4J's helpers are allowed (ND4J's default), oneDNN's Java bindings load
+     *         (the same pom profile brings both), and a test has not turned it off
      */
     public static synchronized boolean oneDnn() {
-        return !oneDnnOff && buildHasOneDnn() && Nd4j.getEnvironment().helpersAllowed();
+        return !oneDnnOff && buildHasOneDnn() && Nd4j.getEnvironment().helpersAllowed() && OneDnnConvolution.available();
     }
 
     /** @return whether ND4J runs on the CPU backend, where array memory is the host's */
@@ -98,8 +100,9 @@ public final class Nd4jRuntime {
     }
 
     /**
-     * Runs ND4J ops that parallelize through OpenMP (oneDNN's convolutions and pooling) on as many threads as
-     * OpenBLAS uses, then puts the calling thread's single OpenMP thread back (the setting is the thread's own).
+     * Runs ND4J ops that parallelize through OpenMP (oneDNN's pooling), or builds oneDNN primitives (which keep the
+     * thread count they were built with), on as many threads as OpenBLAS uses, then puts the calling thread's single
+     * OpenMP thread back (the setting is the thread's own).
      *
      * @param ops the ops
      */

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The two ways the engine runs convolutions and max pooling, on ND4J's oneDNN build (its conv2d and maxpool2d ops)
+ * The two ways the engine runs convolutions and max pooling, with oneDNN (its convolution primitives, ND4J's maxpool2d op)
  * and elsewhere (im2col with GEMM, and Java loops), compute the same outputs and gradients: the same network, weights
  * and batch through both: training steps on the fused executor's blocks, and predictions on the fused and the ops
  * executor's blocks (the executors' training steps are compared in lockstep elsewhere). Both paths stay tested on every
