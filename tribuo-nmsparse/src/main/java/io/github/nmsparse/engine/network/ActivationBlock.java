@@ -10,7 +10,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code relu}, {@code tanh} or {@code gelu}: an activation applied to every value, in Java over the heap values. */
+/**
+ * {@code relu}, {@code tanh} or {@code gelu}: an activation applied to every value, in Java over the heap values (a
+ * ReLU over values that are off the heap only runs there).
+ */
 final class ActivationBlock extends Block {
 
     /** @param activation the function */
@@ -63,16 +66,35 @@ final class ActivationBlock extends Block {
         this.activation = activation;
     }
 
-    @Override
-    Object buffers(int rows, boolean training) {
-        return new BlockBuffers.KeepingInput(rows, output);
+    /** The input, and for a ReLU where oneDNN is loaded its primitives for values off the heap. */
+    private final class Buffers extends BlockBuffers {
+        final OneDnnRelu offHeap;
+        Tensor x;
+
+        Buffers(int rows) {
+            super(rows, output);
+            this.offHeap = activation == Activation.RELU && Nd4jRuntime.oneDnn() ? new OneDnnRelu((long) rows * output.size()) : null;
+        }
     }
 
     @Override
+    Object buffers(int rows, boolean training) {
+        return new Buffers(rows);
+    }
+
+    /**
+     * A ReLU whose input is off the heap only (after a convolution or a pooling on oneDNN) runs there on oneDNN, to
+     * the same numbers as the heap loop, rather than copying the input to the heap and its output back for the next such block.
+     */
+    @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
-        BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
+        Buffers b = (Buffers) buffers;
         b.x = x;
-        activation.forward(x.readHeap(), b.y.writeHeap(), x.size());
+        if (b.offHeap != null && x.offHeapOnly()) {
+            b.offHeap.forward(x.readArray(), b.y.writeArray());
+        } else {
+            activation.forward(x.readHeap(), b.y.writeHeap(), x.size());
+        }
         return b.y;
     }
 
@@ -81,9 +103,13 @@ final class ActivationBlock extends Block {
         if (!inputGradient) {
             return null;
         }
-        BlockBuffers.KeepingInput b = (BlockBuffers.KeepingInput) buffers;
+        Buffers b = (Buffers) buffers;
         Tensor dInput = b.inputGradient(dy.rows, input);
-        activation.backward(b.x.readHeap(), b.y.readHeap(), dy.readHeap(), dInput.writeHeap(), dy.size());
+        if (b.offHeap != null && dy.offHeapOnly()) {
+            b.offHeap.backward(b.x.readArray(), dy.readArray(), dInput.writeArray());
+        } else {
+            activation.backward(b.x.readHeap(), b.y.readHeap(), dy.readHeap(), dInput.writeHeap(), dy.size());
+        }
         return dInput;
     }
 

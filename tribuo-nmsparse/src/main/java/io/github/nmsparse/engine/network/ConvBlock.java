@@ -141,6 +141,9 @@ final class ConvBlock extends Block {
      */
     private final class Buffers extends BlockBuffers {
         final OneDnnConvolution ops;
+        /** On the oneDNN path: the biases and their gradient, as the primitives read and write them. */
+        final INDArray bias;
+        final INDArray biasGradient;
         final Tensor patches;
         Tensor patchGradient;
         Tensor x;
@@ -148,6 +151,8 @@ final class ConvBlock extends Block {
         Buffers(int rows) {
             super(rows, output);
             this.ops = Nd4jRuntime.oneDnn() ? new OneDnnConvolution(spec, input, output, rows) : null;
+            this.bias = ops == null ? null : Nd4j.create(DataType.FLOAT, 1, spec.channels());
+            this.biasGradient = ops == null ? null : Nd4j.create(DataType.FLOAT, 1, spec.channels());
             this.patches = ops == null ? new Tensor(rows * output.positions(), Shape.vector(patchSize())) : null;
         }
     }
@@ -162,8 +167,8 @@ final class ConvBlock extends Block {
         Buffers b = (Buffers) buffers;
         if (b.ops != null) {
             b.x = x;
-            b.ops.forward(x.readArray(), layer.forwardWeights(), b.y.writeArray());
-            layer.addBias(b.y.updateHeap(), x.rows * output.positions());
+            layer.biasesTo(b.bias);
+            b.ops.forward(x.readArray(), layer.forwardWeights(), b.bias, b.y.writeArray());
             return b.y;
         }
         im2col(x.readHeap(), x.rows, b.patches.writeHeap());
@@ -176,13 +181,15 @@ final class ConvBlock extends Block {
     @Override
     Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
         Buffers b = (Buffers) buffers;
-        layer.setBiasGradientOverPositions(dy.readHeap(), dy.rows * output.positions());
-        int channels = spec.channels();
         if (b.ops != null) {
             Tensor dInput = inputGradient ? b.inputGradient(dy.rows, input) : null;
-            b.ops.backward(b.x.readArray(), layer.forwardWeights(), dy.readArray(), layer.weightGradient(), dInput == null ? null : dInput.writeArray());
+            b.ops.backward(b.x.readArray(), layer.forwardWeights(), dy.readArray(), layer.weightGradient(), b.biasGradient,
+                    dInput == null ? null : dInput.writeArray());
+            layer.biasGradientFrom(b.biasGradient);
             return dInput;
         }
+        layer.setBiasGradientOverPositions(dy.readHeap(), dy.rows * output.positions());
+        int channels = spec.channels();
         Gemm.multiply(dy.readArray(channels), b.patches.readArray(), layer.weightGradient(), true, false);
         if (!inputGradient) {
             return null;
@@ -412,8 +419,7 @@ final class ConvBlock extends Block {
         INDArray forward(INDArray x, Object buffers, boolean training) {
             if (buffers instanceof OpsBuffers b) {
                 b.x = x;
-                b.ops.forward(x, layer.forwardWeights(), b.y);
-                layer.addBias(positions(b.y, output));
+                b.ops.forward(x, layer.forwardWeights(), layer.bias(), b.y);
                 return b.y;
             }
             Buffers b = (Buffers) buffers;
@@ -429,9 +435,8 @@ final class ConvBlock extends Block {
         @Override
         INDArray backward(INDArray dy, Object buffers, boolean inputGradient) {
             if (buffers instanceof OpsBuffers b) {
-                layer.setBiasGradient(positions(dy, output));
                 INDArray dx = inputGradient ? b.inputGradient((int) dy.rows(), input) : null;
-                b.ops.backward(b.x, layer.forwardWeights(), dy, layer.weightGradient(), dx);
+                b.ops.backward(b.x, layer.forwardWeights(), dy, layer.weightGradient(), layer.biasGradient(), dx);
                 return dx;
             }
             Buffers b = (Buffers) buffers;

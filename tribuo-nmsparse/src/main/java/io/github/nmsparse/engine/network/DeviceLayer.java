@@ -54,6 +54,16 @@ final class DeviceLayer {
         Nd4j.exec(new BroadcastAddOp(z, biasVector, z, 1));
     }
 
+    /** @return the biases, {@code [1][outputs]}, for a primitive that adds them itself */
+    INDArray bias() {
+        return bias;
+    }
+
+    /** @return the bias gradient, {@code [1][outputs]}, for a primitive that computes it itself */
+    INDArray biasGradient() {
+        return biasGradient;
+    }
+
     /** Sets the bias gradient to the column sums of dLoss/d(output). */
     void setBiasGradient(INDArray delta) {
         delta.sum(biasGradientVector, 0);

@@ -76,6 +76,16 @@ final class Layer {
         });
     }
 
+    /** Writes the biases into a {@code [1][outputs]} array, for a primitive that adds them itself. */
+    void biasesTo(INDArray target) {
+        HostMemory.write(target, biasValues);
+    }
+
+    /** Sets the bias gradient from a {@code [1][outputs]} array that a primitive wrote. */
+    void biasGradientFrom(INDArray source) {
+        HostMemory.read(source, biasGradient);
+    }
+
     /**
      * Sets the bias gradient to the column sums of {@code rows} rows of dLoss/d(output) in {@code delta}, each column
      * summed in row order (a dense layer's examples).

@@ -68,7 +68,7 @@ public final class Nd4jRuntime {
      *         (the same pom profile brings both), and a test has not turned it off
      */
     public static synchronized boolean oneDnn() {
-        return !oneDnnOff && buildHasOneDnn() && Nd4j.getEnvironment().helpersAllowed() && OneDnnConvolution.available();
+        return !oneDnnOff && buildHasOneDnn() && Nd4j.getEnvironment().helpersAllowed() && OneDnn.available();
     }
 
     /** @return whether ND4J runs on the CPU backend, where array memory is the host's */

@@ -67,6 +67,14 @@ final class Tensor {
         return view(cols);
     }
 
+    /**
+     * @return whether the heap side is out of date and the off-heap side is not: the last writer (a convolution, say)
+     *         wrote off the heap, and an element-wise block that reads it there saves a copy
+     */
+    boolean offHeapOnly() {
+        return array != null && !arrayStale && (heap == null || heapStale);
+    }
+
     /** @return the heap values, current, for reading */
     float[] readHeap() {
         float[] values = heap();
