@@ -53,32 +53,30 @@ final class MaxPoolBlock extends Block {
     }
 
     /**
-     * The batch's output, its input, dLoss/d(input), and on the Java path where each output came from. On ND4J's
-     * oneDNN build the pooling runs as ND4J's ops, next to the convolutions' ops and on the same side of the tensors.
+     * The batch's output, dLoss/d(input), and on the Java path where each output came from. Where oneDNN is loaded
+     * the pooling runs on its primitives, next to the convolutions and on the same side of the tensors.
      */
-    private static final class Buffers extends BlockBuffers {
+    private final class Buffers extends BlockBuffers {
         final int[] argMax;
-        Tensor x;
-        /** The oneDNN pooling ops of this workspace, built once. */
-        final OpCache ops = new OpCache();
+        final OneDnnMaxPool oneDnn;
 
-        Buffers(int rows, Shape output) {
+        Buffers(int rows, boolean training) {
             super(rows, output);
-            this.argMax = Nd4jRuntime.oneDnn() ? null : new int[rows * output.size()];
+            this.oneDnn = Nd4jRuntime.oneDnn() ? new OneDnnMaxPool(window, input, output, rows, training) : null;
+            this.argMax = oneDnn == null ? new int[rows * output.size()] : null;
         }
     }
 
     @Override
     Object buffers(int rows, boolean training) {
-        return new Buffers(rows, output);
+        return new Buffers(rows, training);
     }
 
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
         Buffers b = (Buffers) buffers;
-        b.x = x;
         if (b.argMax == null) {
-            Pooling.forward(b.ops, "maxpool2d", window, x.readArray(), b.y.writeArray(), input, output);
+            b.oneDnn.forward(x.readArray(), b.y.writeArray());
             return b.y;
         }
         float[] a = x.readHeap();
@@ -125,7 +123,7 @@ final class MaxPoolBlock extends Block {
         Buffers b = (Buffers) buffers;
         Tensor dInput = b.inputGradient(dy.rows, input);
         if (b.argMax == null) {
-            Pooling.backward(b.ops, "maxpool2d", window, b.x.readArray(), dy.readArray(), dInput.writeArray(), input, output);
+            b.oneDnn.backward(dy.readArray(), dInput.writeArray());
             return dInput;
         }
         float[] dx = dInput.writeHeap();
