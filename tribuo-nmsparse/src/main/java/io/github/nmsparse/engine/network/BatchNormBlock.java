@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * {@code bn}: batch normalization of each channel, {@code y = gamma * (x - mean) / sqrt(var + eps) + beta}, over
  * examples and positions: with the batch's statistics while training, which also update running averages (saved in
- * checkpoints), and with those running averages for prediction. Right after a convolution or dense layer it folds
+ * checkpoints), and with those running averages for prediction. Where oneDNN is loaded it runs on oneDNN's primitive
+ * ({@link OneDnnBatchNorm}), off the heap beside the convolutions; elsewhere in Java loops over the heap values. Right after a convolution or dense layer it folds
  * into that layer's weights and biases for prediction: each output row is scaled, so its N:M zeros stay zeros.
  */
 final class BatchNormBlock extends Block {
@@ -113,15 +114,38 @@ final class BatchNormBlock extends Block {
         System.arraycopy(snapshot.vector("variance"), 0, runningVariance, 0, channels);
     }
 
-    /** The batch's output; for training the normalized values, 1 / std per channel, and dLoss/d(input). */
+    /**
+     * The batch's output; for training the normalized values, 1 / std per channel, and dLoss/d(input). Where oneDNN
+     * is loaded, its primitive and the per-channel arrays it reads and writes instead.
+     */
     private static final class Buffers extends BlockBuffers {
         final float[] normalized;
         final float[] inverseStd;
+        final OneDnnBatchNorm oneDnn;
+        /** On the oneDNN path: gamma, beta, the statistics and the parameters' gradients, {@code [1][channels]} each. */
+        final INDArray gamma;
+        final INDArray beta;
+        final INDArray mean;
+        final INDArray variance;
+        final INDArray gammaGradient;
+        final INDArray betaGradient;
+        /** The input, for the oneDNN path's backward pass. */
+        Tensor x;
+        /** dLoss/d(input) that oneDNN writes when the caller wants none. */
+        INDArray unusedInputGradient;
 
         Buffers(int rows, Shape shape, boolean training) {
             super(rows, shape);
-            this.normalized = training ? new float[rows * shape.size()] : null;
-            this.inverseStd = new float[shape.channels()];
+            int channels = shape.channels();
+            this.oneDnn = Nd4jRuntime.oneDnn() ? new OneDnnBatchNorm(shape, rows, EPSILON, training) : null;
+            this.normalized = training && oneDnn == null ? new float[rows * shape.size()] : null;
+            this.inverseStd = new float[channels];
+            this.gamma = oneDnn == null ? null : Nd4j.create(DataType.FLOAT, 1, channels);
+            this.beta = oneDnn == null ? null : Nd4j.create(DataType.FLOAT, 1, channels);
+            this.mean = oneDnn == null ? null : Nd4j.create(DataType.FLOAT, 1, channels);
+            this.variance = oneDnn == null ? null : Nd4j.create(DataType.FLOAT, 1, channels);
+            this.gammaGradient = oneDnn == null ? null : Nd4j.create(DataType.FLOAT, 1, channels);
+            this.betaGradient = oneDnn == null ? null : Nd4j.create(DataType.FLOAT, 1, channels);
         }
     }
 
@@ -134,12 +158,37 @@ final class BatchNormBlock extends Block {
     Tensor forward(Tensor x, Object buffers, boolean training) {
         Buffers b = (Buffers) buffers;
         int positions = x.rows * input.positions();
+        if (b.oneDnn != null) {
+            b.x = x;
+            HostMemory.write(b.gamma, gamma);
+            HostMemory.write(b.beta, beta);
+            if (!training) {
+                HostMemory.write(b.mean, runningMean);
+                HostMemory.write(b.variance, runningVariance);
+            }
+            b.oneDnn.forward(x.readArray(), b.gamma, b.beta, b.mean, b.variance, b.y.writeArray());
+            if (training) {
+                float[] mean = HostMemory.read(b.mean);
+                float[] variance = HostMemory.read(b.variance);
+                for (int c = 0; c < channels; c++) {
+                    updateRunningStatistics(c, mean[c], variance[c], positions);
+                }
+            }
+            return b.y;
+        }
         if (training) {
             forwardTraining(x.readHeap(), b.normalized, b.y.writeHeap(), b.inverseStd, positions);
         } else {
             forwardInference(x.readHeap(), b.y.writeHeap(), positions);
         }
         return b.y;
+    }
+
+    /** Moves channel {@code c}'s running averages toward a batch's mean and (biased) variance. */
+    private void updateRunningStatistics(int c, double mean, double variance, int positions) {
+        double unbiased = positions > 1 ? variance * positions / (positions - 1) : variance;
+        runningMean[c] = (1 - MOMENTUM) * runningMean[c] + MOMENTUM * (float) mean;
+        runningVariance[c] = (1 - MOMENTUM) * runningVariance[c] + MOMENTUM * (float) unbiased;
     }
 
     /** Tiles summed in float before their sums join the channel's double totals. */
@@ -189,9 +238,7 @@ final class BatchNormBlock extends Block {
             double variance = Math.max(0, sumSquares[c] / positions - m * m);
             mean[c] = (float) m;
             inverseStd[c] = (float) (1 / Math.sqrt(variance + EPSILON));
-            double unbiased = positions > 1 ? variance * positions / (positions - 1) : variance;
-            runningMean[c] = (1 - MOMENTUM) * runningMean[c] + MOMENTUM * (float) m;
-            runningVariance[c] = (1 - MOMENTUM) * runningVariance[c] + MOMENTUM * (float) unbiased;
+            updateRunningStatistics(c, m, variance, positions);
         }
         ChannelTiles tiles = new ChannelTiles(channels);
         float[] meanTile = tiles.repeat(mean);
@@ -239,6 +286,22 @@ final class BatchNormBlock extends Block {
     @Override
     Tensor backward(Tensor dy, Object buffers, boolean inputGradient) {
         Buffers b = (Buffers) buffers;
+        if (b.oneDnn != null) {
+            Tensor dInput = inputGradient ? b.inputGradient(dy.rows, input) : null;
+            INDArray dx;
+            if (dInput != null) {
+                dx = dInput.writeArray();
+            } else {
+                if (b.unusedInputGradient == null) {
+                    b.unusedInputGradient = Nd4j.create(DataType.FLOAT, dy.rows, input.size());
+                }
+                dx = b.unusedInputGradient;
+            }
+            b.oneDnn.backward(b.x.readArray(), b.gamma, b.beta, b.mean, b.variance, dy.readArray(), dx, b.gammaGradient, b.betaGradient);
+            HostMemory.read(b.gammaGradient, gammaGradient);
+            HostMemory.read(b.betaGradient, betaGradient);
+            return dInput;
+        }
         int positions = dy.rows * input.positions();
         float[] gradient = dy.readHeap();
         float[] normalized = b.normalized;

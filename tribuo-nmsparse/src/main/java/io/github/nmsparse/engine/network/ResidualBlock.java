@@ -152,13 +152,27 @@ final class ResidualBlock extends Block {
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {
         Buffers b = (Buffers) buffers;
-        float[] main = body.forward(x, b.body, training).readHeap();
-        float[] shortcut = (projection == null ? x : projection.forward(x, b.projection, training)).readHeap();
-        float[] y = b.y.writeHeap();
-        for (int i = 0; i < y.length; i++) {
-            y[i] = main[i] + shortcut[i];
-        }
+        Tensor main = body.forward(x, b.body, training);
+        Tensor shortcut = projection == null ? x : projection.forward(x, b.projection, training);
+        add(main, shortcut, b.y);
         return b.y;
+    }
+
+    /**
+     * Writes {@code a + b} into {@code sum}: off the heap when both are off the heap only (after blocks on oneDNN),
+     * as an ND4J op, else in a heap loop; the same floats either way.
+     */
+    private static void add(Tensor a, Tensor b, Tensor sum) {
+        if (a.offHeapOnly() && b.offHeapOnly()) {
+            a.readArray().add(b.readArray(), sum.writeArray());
+            return;
+        }
+        float[] x = a.readHeap();
+        float[] y = b.readHeap();
+        float[] z = sum.writeHeap();
+        for (int i = 0; i < z.length; i++) {
+            z[i] = x[i] + y[i];
+        }
     }
 
     @Override
@@ -170,12 +184,7 @@ final class ResidualBlock extends Block {
             return null;
         }
         Tensor dInput = b.inputGradient(dy.rows, input);
-        float[] fromMain = main.readHeap();
-        float[] fromShortcut = shortcut.readHeap();
-        float[] dx = dInput.writeHeap();
-        for (int i = 0; i < dx.length; i++) {
-            dx[i] = fromMain[i] + fromShortcut[i];
-        }
+        add(main, shortcut, dInput);
         return dInput;
     }
 

@@ -66,8 +66,11 @@ class ConvolutionPathsTest {
                     scale = Math.max(scale, Math.abs(v));
                 }
                 assertTrue(scale > 0f, blocks + ": array " + i + " is all zero, so it compares nothing");
+                // A bias right before a batch normalization has a true gradient of exactly zero: both paths give
+                // rounding noise around it (about 1e-7 here), which agrees only in being that small.
+                float noise = scale < 1e-5f ? 1e-5f : 1e-6f;
                 for (int k = 0; k < expected.length; k++) {
-                    assertEquals(expected[k], actual[k], 2e-5f * scale + 1e-6f, blocks + " (masked " + masked + "): array " + i + " value " + k);
+                    assertEquals(expected[k], actual[k], 2e-5f * scale + noise, blocks + " (masked " + masked + "): array " + i + " value " + k);
                 }
             }
             assertPredictionsAgree(net, blocks);
