@@ -120,7 +120,8 @@ public final class HostMemory {
 
     /**
      * @return where an array's first value lies, for a native library that reads and writes the array in place on
-     *         the CPU backend (OpenBLAS's GEMM in {@link Gemm}), as ND4J's own ops do: there the host memory is the
+     *         the CPU backend (OpenBLAS's GEMM in {@link Gemm}, oneDNN's primitives in {@link OneDnn}), as ND4J's own
+     *         ops do: there the host memory is the
      *         array's, so no sync or tag is needed. A view's buffer starts at the view's first value.
      * @throws IllegalStateException on another backend, where host memory is only a copy
      */

@@ -57,7 +57,6 @@ final class OneDnn {
     private final List<dnnl_primitive_desc> descriptors = new ArrayList<>();
     private final List<dnnl_primitive> primitives = new ArrayList<>();
     private final List<dnnl_memory> memories = new ArrayList<>();
-    private final Address address = new Address();
     private dnnl_stream stream;
 
     private OneDnn() {
@@ -166,13 +165,16 @@ final class OneDnn {
         return arguments.position(0);
     }
 
-    /** Points a memory object at an ND4J array's values, which must be contiguous and row-major. */
+    /**
+     * Points a memory object at an ND4J array's values, which must be contiguous and row-major, in place: oneDNN runs on
+     * the CPU backend only, where the array's memory is the host's ({@link HostMemory#nativeFloats}).
+     */
     void bind(dnnl_memory memory, INDArray array) {
         if (array.ordering() != 'c' || array.elementWiseStride() != 1) {
             throw new IllegalArgumentException("oneDNN's primitives here need contiguous row-major arrays, got one of shape "
                     + Arrays.toString(array.shape()) + " in order " + array.ordering());
         }
-        check(dnnl_memory_set_data_handle(memory, address.at(array.data().address() + array.offset() * Float.BYTES)), "binding an array");
+        check(dnnl_memory_set_data_handle(memory, HostMemory.nativeFloats(array)), "binding an array");
     }
 
     /** Runs a primitive and waits for it. */
@@ -193,13 +195,5 @@ final class OneDnn {
             dnnl_stream_destroy(stream);
         }
         kept.forEach(Pointer::close);
-    }
-
-    /** A pointer to an address computed in Java: an array's memory at its offset. */
-    private static final class Address extends Pointer {
-        Address at(long where) {
-            address = where;
-            return this;
-        }
     }
 }
