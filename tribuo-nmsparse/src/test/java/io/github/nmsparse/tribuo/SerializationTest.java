@@ -125,9 +125,11 @@ class SerializationTest {
         List<String> expected = Files.readAllLines(dir.resolve(name + ".predictions"));
         List<Prediction<Label>> predictions = golden.predict(ShippedData.digits("test"));
         if (name.contains("mlp")) {
-            assertEquals(expected, GoldenModelWriter.describe(predictions));
+            // Written to six decimals: one unit of the last digit apart where OpenBLAS's GEMM kernels for another CPU
+            // round differently (an Intel AVX-512 machine against the Zen 4 that wrote the file, 1 score of 400).
+            assertPredictsAsWritten(expected, GoldenModelWriter.describe(predictions), 2e-6f);
         } else {
-            assertPredictsAsWritten(expected, GoldenModelWriter.describeExactly(predictions));
+            assertPredictsAsWritten(expected, GoldenModelWriter.describeExactly(predictions), 1e-6f);
         }
         for (var layer : ((NMSparseModel<?>) golden).snapshot().layers()) {
             assertTrue(layer.validity().isValid(), name + " " + layer);
@@ -145,18 +147,19 @@ class SerializationTest {
                 golden.getProvenance().getTrainerProvenance().getConfiguredParameters().get("method"), "a method that was an enum, read as its name");
         @SuppressWarnings("unchecked")
         List<Prediction<Label>> predictions = ((Model<Label>) golden).predict(ShippedData.digits("test"));
-        assertPredictsAsWritten(expected, GoldenModelWriter.describeExactly(predictions));
+        assertPredictsAsWritten(expected, GoldenModelWriter.describeExactly(predictions), 1e-6f);
         // One example alone runs GEMMs of another shape, which may round differently in the last bit.
         @SuppressWarnings("unchecked")
         Prediction<Label> first = ((Model<Label>) golden).predict(ShippedData.digits("test").getExample(0));
-        assertPredictsAsWritten(expected.subList(0, 1), GoldenModelWriter.describeExactly(List.of(first)));
+        assertPredictsAsWritten(expected.subList(0, 1), GoldenModelWriter.describeExactly(List.of(first)), 1e-6f);
     }
 
     /**
-     * The same labels, and every score within 1e-6 of the one written: a convolution's sums run in another order on
-     * ND4J's oneDNN build than on the im2col path that wrote the golden files (3e-8 apart at most, measured).
+     * The same labels, and every score within {@code tolerance} of the one written: a convolution's sums run in another
+     * order on oneDNN than on the im2col path that wrote the golden files (3e-8 apart at most, measured), and GEMMs
+     * round differently in the last bits on another CPU.
      */
-    private static void assertPredictsAsWritten(List<String> expected, List<String> actual) {
+    private static void assertPredictsAsWritten(List<String> expected, List<String> actual, float tolerance) {
         assertEquals(expected.size(), actual.size(), "predictions");
         for (int row = 0; row < expected.size(); row++) {
             String[] written = expected.get(row).split(" ");
@@ -164,7 +167,7 @@ class SerializationTest {
             assertEquals(written[0], now[0], "the predicted label of example " + row);
             assertEquals(written.length, now.length, "scores of example " + row);
             for (int i = 1; i < written.length; i++) {
-                assertEquals(Float.parseFloat(written[i]), Float.parseFloat(now[i]), 1e-6f, "example " + row + ", score " + i);
+                assertEquals(Float.parseFloat(written[i]), Float.parseFloat(now[i]), tolerance, "example " + row + ", score " + i);
             }
         }
     }
