@@ -84,7 +84,8 @@ final class ActivationBlock extends Block {
 
     /**
      * A ReLU whose input is off the heap only (after a convolution or a pooling on oneDNN) runs there on oneDNN, to
-     * the same numbers as the heap loop, rather than copying the input to the heap and its output back for the next such block.
+     * the same numbers as the heap loop, rather than copying the input to the heap and its output back for the next
+     * such block.
      */
     @Override
     Tensor forward(Tensor x, Object buffers, boolean training) {

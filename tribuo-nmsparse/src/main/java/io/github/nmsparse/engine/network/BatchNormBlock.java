@@ -21,8 +21,9 @@ import java.util.Map;
  * {@code bn}: batch normalization of each channel, {@code y = gamma * (x - mean) / sqrt(var + eps) + beta}, over
  * examples and positions: with the batch's statistics while training, which also update running averages (saved in
  * checkpoints), and with those running averages for prediction. Where oneDNN is loaded it runs on oneDNN's primitive
- * ({@link OneDnnBatchNorm}), off the heap beside the convolutions; elsewhere in Java loops over the heap values. Right after a convolution or dense layer it folds
- * into that layer's weights and biases for prediction: each output row is scaled, so its N:M zeros stay zeros.
+ * ({@link OneDnnBatchNorm}), off the heap beside the convolutions; elsewhere in Java loops over the heap values.
+ * Right after a convolution or dense layer it folds into that layer's weights and biases for prediction: each output
+ * row is scaled, so its N:M zeros stay zeros.
  */
 final class BatchNormBlock extends Block {
 

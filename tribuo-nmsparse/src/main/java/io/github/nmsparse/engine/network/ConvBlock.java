@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 /**
  * {@code conv CxK[sS][pP]}: a square convolution to C channels with a KxK kernel, stride S (default 1) and zero
  * padding P (default 0), plus a bias per channel; N:M-sparse under a masking method unless followed by {@code dense}.
- * It runs as oneDNN's convolution primitives where the pom brings oneDNN ({@link OneDnnConvolution}), and elsewhere as one GEMM over
- * image patches (im2col, on ND4J). Its weights are laid out {@code [out][kh][kw][in]}, so
+ * It runs as oneDNN's convolution primitives where the pom brings oneDNN ({@link OneDnnConvolution}), and elsewhere
+ * as one GEMM over image patches (im2col, on ND4J). Its weights are laid out {@code [out][kh][kw][in]}, so
  * each output channel's row runs over kernel positions and, fastest, input channels: N:M groups of M consecutive
  * weights lie along the input channels (SPEC section 1), and a layer with fewer input channels than M (the first)
  * has groups that run on across kernel positions. Images are channels-last ({@code [batch][h][w][c]}).
