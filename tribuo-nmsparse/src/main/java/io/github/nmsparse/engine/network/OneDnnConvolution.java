@@ -190,12 +190,14 @@ final class OneDnnConvolution {
             for (int i = 0; i < arrays.length; i++) {
                 objects.bind(memories[i], arrays[i]);
             }
+            // Bound before the run either way: where the primitive takes the user's layout, it writes the array itself.
+            weights.bind(userWeights);
             if (!weightsOut) {
-                weights.run(userWeights);
+                weights.convert();
             }
             objects.execute(primitive, arguments, memories.length);
             if (weightsOut) {
-                weights.run(userWeights);
+                weights.convert();
             }
         }
     }
@@ -222,8 +224,13 @@ final class OneDnnConvolution {
             arguments = objects.arguments(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new dnnl_memory[] {source, target});
         }
 
-        void run(INDArray userArray) {
+        /** Points the user's side at {@code userArray}. */
+        void bind(INDArray userArray) {
             objects.bind(user, userArray);
+        }
+
+        /** Reorders between the bound user array and the primitive's memory, where their layouts differ. */
+        void convert() {
             if (primitive != null) {
                 objects.execute(primitive, arguments, 2);
             }
