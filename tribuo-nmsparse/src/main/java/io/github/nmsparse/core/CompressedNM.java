@@ -144,10 +144,15 @@ public final class CompressedNM {
     }
 
     /**
-     * @return the form that multiplies this matrix by vectors fastest: these value slots, shared, with each slot's
-     *         column unpacked (2 bytes a slot up to 65,536 columns)
+     * @return the form that multiplies this matrix by vectors fastest on this JVM, built from these value slots with
+     *         each slot's column unpacked ({@link NMVectorProduct} says what each kernel holds)
      */
     public NMVectorProduct vectorProduct() {
+        return new NMVectorProduct(layout, NMKernels.choose(layout, values, slotColumns()));
+    }
+
+    /** @return each value slot's column in its row; padding slots name their group's first column */
+    int[] slotColumns() {
         int n = layout.pattern().n();
         int m = layout.pattern().m();
         int[] columns = new int[values.length];
@@ -155,7 +160,7 @@ public final class CompressedNM {
             int groupInRow = (slot / n) % layout.groupsPerRow();
             columns[slot] = groupInRow * m + indexAt(slot);
         }
-        return new NMVectorProduct(layout, values, columns);
+        return columns;
     }
 
     /** @return the in-group position stored for a value slot, {@code group * n + k} */

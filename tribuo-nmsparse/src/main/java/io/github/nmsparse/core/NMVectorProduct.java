@@ -2,34 +2,21 @@ package io.github.nmsparse.core;
 
 /**
  * Multiplies an N:M-sparse matrix by vectors, {@code y = W x}, doing only the kept multiply-adds (half the dense
- * product's for 2:4). It reads the compressed matrix's own value slots, not a copy, and each slot's column,
- * unpacked once when this is built: decoding the packed positions on every product cost about as much time as the
- * multiply-adds themselves (BENCHMARKS.md). Columns take 2 bytes a slot for up to 65,536 columns, 4 beyond.
+ * product's for 2:4). Two kernels exist. The default, in plain Java, gathers each row's inputs by their columns and
+ * shares the compressed matrix's value slots (2 bytes a slot beside them for up to 65,536 columns, 4 beyond). Where the
+ * JVM runs the incubating Vector API well (Java 25 and later, with {@code --add-modules jdk.incubator.vector}), a kernel
+ * with one matrix row per vector lane picks each lane's input with a lane permute instead (5 bytes a slot: a copy of
+ * the values in its own order and a byte for each pick); the two differ only in the order of their additions.
  * Immutable and safe to share between threads. {@link CompressedNM#vectorProduct()} builds it.
  */
 public final class NMVectorProduct {
 
-    /** Columns fit a {@code char} up to here. */
-    private static final int NARROW_COLUMNS = 1 << 16;
-
     private final NMLayout layout;
-    private final float[] values;
-    private final char[] narrowColumns;
-    private final int[] wideColumns;
+    private final NMKernel kernel;
 
-    NMVectorProduct(NMLayout layout, float[] values, int[] columns) {
+    NMVectorProduct(NMLayout layout, NMKernel kernel) {
         this.layout = layout;
-        this.values = values;
-        if (layout.cols() <= NARROW_COLUMNS) {
-            narrowColumns = new char[columns.length];
-            for (int s = 0; s < columns.length; s++) {
-                narrowColumns[s] = (char) columns[s];
-            }
-            wideColumns = null;
-        } else {
-            narrowColumns = null;
-            wideColumns = columns;
-        }
+        this.kernel = kernel;
     }
 
     /**
@@ -44,53 +31,7 @@ public final class NMVectorProduct {
             throw new IllegalArgumentException("a " + layout.rows() + "x" + layout.cols() + " matrix needs " + layout.cols()
                     + " inputs and " + layout.rows() + " outputs, got arrays of " + x.length + " and " + y.length);
         }
-        int slotsPerRow = layout.groupsPerRow() * layout.pattern().n();
-        for (int row = 0; row < layout.rows(); row++) {
-            int first = row * slotsPerRow;
-            y[row] = narrowColumns != null ? narrowDot(x, first, first + slotsPerRow) : wideDot(x, first, first + slotsPerRow);
-        }
-    }
-
-    /**
-     * One row's sum over its slots. Padding slots hold 0 at their group's first column, so they add nothing and need
-     * no branch. Eight partial sums, because fewer make each multiply-add wait for an earlier addition. (An offset
-     * into {@code x} added to every column made the loop 1.5x slower.)
-     */
-    private float narrowDot(float[] x, int slot, int end) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        for (; slot + 7 < end; slot += 8) {
-            s0 += values[slot] * x[narrowColumns[slot]];
-            s1 += values[slot + 1] * x[narrowColumns[slot + 1]];
-            s2 += values[slot + 2] * x[narrowColumns[slot + 2]];
-            s3 += values[slot + 3] * x[narrowColumns[slot + 3]];
-            s4 += values[slot + 4] * x[narrowColumns[slot + 4]];
-            s5 += values[slot + 5] * x[narrowColumns[slot + 5]];
-            s6 += values[slot + 6] * x[narrowColumns[slot + 6]];
-            s7 += values[slot + 7] * x[narrowColumns[slot + 7]];
-        }
-        for (; slot < end; slot++) {
-            s0 += values[slot] * x[narrowColumns[slot]];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-    }
-
-    /** {@link #narrowDot} for matrices of more than 65,536 columns. */
-    private float wideDot(float[] x, int slot, int end) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        for (; slot + 7 < end; slot += 8) {
-            s0 += values[slot] * x[wideColumns[slot]];
-            s1 += values[slot + 1] * x[wideColumns[slot + 1]];
-            s2 += values[slot + 2] * x[wideColumns[slot + 2]];
-            s3 += values[slot + 3] * x[wideColumns[slot + 3]];
-            s4 += values[slot + 4] * x[wideColumns[slot + 4]];
-            s5 += values[slot + 5] * x[wideColumns[slot + 5]];
-            s6 += values[slot + 6] * x[wideColumns[slot + 6]];
-            s7 += values[slot + 7] * x[wideColumns[slot + 7]];
-        }
-        for (; slot < end; slot++) {
-            s0 += values[slot] * x[wideColumns[slot]];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        kernel.multiply(x, y);
     }
 
     /** @return the layout */
@@ -98,8 +39,13 @@ public final class NMVectorProduct {
         return layout;
     }
 
-    /** @return bytes this adds to its compressed matrix: the unpacked columns (the values are shared) */
-    public long columnBytes() {
-        return narrowColumns != null ? 2L * narrowColumns.length : 4L * wideColumns.length;
+    /** @return bytes this adds to its compressed matrix (unpacked columns, or the lane kernel's own copy) */
+    public long addedBytes() {
+        return kernel.addedBytes();
+    }
+
+    /** @return which kernel runs the products: "row gather", or "lane permute (16 floats)" and the like */
+    public String kernel() {
+        return kernel.describe();
     }
 }

@@ -3,6 +3,8 @@ package io.github.nmsparse.core;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -49,25 +51,31 @@ class CompressedNMTest {
         }
     }
 
+    /** Every kernel, the one this JVM chooses and each one it could choose, gives the dense product. */
     private static void assertGivesTheDenseProduct(NMLayout layout) {
         float[] w = sparseWeights(layout);
         float[] x = new float[layout.cols()];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) RNG.nextGaussian();
         }
-        float[] y = new float[layout.rows()];
-        NMVectorProduct product = CompressedNM.compress(FloatBuffer.wrap(w), layout).vectorProduct();
-        product.multiply(x, y);
-        for (int r = 0; r < layout.rows(); r++) {
-            double expected = 0;
-            double scale = 0;
-            for (int c = 0; c < layout.cols(); c++) {
-                expected += (double) w[r * layout.cols() + c] * x[c];
-                scale += Math.abs((double) w[r * layout.cols() + c] * x[c]);
+        CompressedNM compressed = CompressedNM.compress(FloatBuffer.wrap(w), layout);
+        List<NMVectorProduct> products = new ArrayList<>(List.of(compressed.vectorProduct(),
+                new NMVectorProduct(layout, new RowGatherKernel(layout, compressed.values(), compressed.slotColumns()))));
+        NMKernels.lanes(layout, compressed.values(), compressed.slotColumns())
+                .ifPresent(kernel -> products.add(new NMVectorProduct(layout, kernel)));
+        for (NMVectorProduct product : products) {
+            float[] y = new float[layout.rows()];
+            product.multiply(x, y);
+            for (int r = 0; r < layout.rows(); r++) {
+                double expected = 0;
+                double scale = 0;
+                for (int c = 0; c < layout.cols(); c++) {
+                    expected += (double) w[r * layout.cols() + c] * x[c];
+                    scale += Math.abs((double) w[r * layout.cols() + c] * x[c]);
+                }
+                assertEquals(expected, y[r], 1e-5 * (1 + scale), layout + " row " + r + ", " + product.kernel());
             }
-            assertEquals(expected, y[r], 1e-5 * (1 + scale), layout + " row " + r);
         }
-        assertEquals((layout.cols() <= 65_536 ? 2L : 4L) * layout.groupCount() * layout.pattern().n(), product.columnBytes());
     }
 
     @Test

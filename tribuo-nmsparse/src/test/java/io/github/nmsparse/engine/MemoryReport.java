@@ -65,8 +65,8 @@ public final class MemoryReport {
         System.out.printf(Locale.ROOT, "| this model: compressed N:M layers (kept values + packed 2-bit positions), dense last layer, biases | %d | %.2f |%n",
                 modelBytes, (double) modelBytes / dense);
         long columns = snapshot.blocks().stream().filter(block -> block.weights() != null && block.weights().sparse())
-                .mapToLong(block -> block.weights().compressed().vectorProduct().columnBytes()).sum();
-        System.out.printf(Locale.ROOT, "| plus, after a single-example prediction, the N:M kernel's unpacked columns (held softly) | %d | %.2f |%n",
+                .mapToLong(block -> block.weights().compressed().vectorProduct().addedBytes()).sum();
+        System.out.printf(Locale.ROOT, "| plus, after a single-example prediction, the N:M kernel's own arrays (held softly) | %d | %.2f |%n",
                 modelBytes + columns, (double) (modelBytes + columns) / dense);
     }
 }

@@ -1,6 +1,8 @@
 package io.github.nmsparse.engine;
 
 import io.github.nmsparse.bench.MnistData;
+import io.github.nmsparse.core.CompressedNM;
+import io.github.nmsparse.core.NMLayout;
 import io.github.nmsparse.core.NMPattern;
 import io.github.nmsparse.engine.method.SrSte;
 import io.github.nmsparse.engine.network.Nd4jRuntime;
@@ -28,6 +30,7 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
@@ -150,6 +153,9 @@ public class PredictionBenchmark {
                 reusedUs = score;
             }
         }
+        NMLayout layout = new NMLayout(256, 784, NMPattern.parse("2:4"));
+        System.out.printf(Locale.ROOT, "%nJava %s; the N:M kernel here: %s%n", Runtime.version(),
+                CompressedNM.compress(FloatBuffer.allocate((int) layout.size()), layout).vectorProduct().kernel());
         System.out.printf(Locale.ROOT, "%n| single example, 784-256-128-10 2:4 | latency (us) | N:M kernel / this |%n|---|---|---|%n"
                 + "| N:M kernel | %.1f | 1.00 |%n| dense through ND4J (Network.predict, buffers per call) | %.1f | %.2f |%n"
                 + "| dense through ND4J, buffers reused | %.1f | %.2f |%n", kernelUs, denseUs, kernelUs / denseUs, reusedUs, kernelUs / reusedUs);
