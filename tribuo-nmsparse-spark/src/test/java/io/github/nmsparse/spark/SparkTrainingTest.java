@@ -10,6 +10,7 @@ import io.github.nmsparse.tribuo.LabelAdapter;
 import io.github.nmsparse.tribuo.NMSparseModel;
 import io.github.nmsparse.tribuo.NMSparseTrainer;
 import io.github.nmsparse.tribuo.SparsityProvenance;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
@@ -170,6 +171,7 @@ class SparkTrainingTest {
      * on the README's MLP (SR-STE 2:4) over seeds 1-3. One seed alone is not enough: one machine's accuracy itself
      * spreads over 0.3 points across seeds, and each replica takes half the steps of an epoch (BENCHMARKS.md).
      */
+    @Tag("accuracy")
     @Test
     void dataParallelOnMnistEndsWithinHalfAPointOfOneMachine() throws IOException {
         Dataset<Label> train = mnist("train");

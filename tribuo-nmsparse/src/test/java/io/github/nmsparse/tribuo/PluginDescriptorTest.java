@@ -1,6 +1,7 @@
 package io.github.nmsparse.tribuo;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +33,7 @@ class PluginDescriptorTest {
     static final String CONFIG = "plugin-descriptor/nmsparse-trainers.xml";
     private static final String RESNET = "resnet-sr-ste-2-4";
 
+    @Tag("accuracy")
     @ParameterizedTest
     @ValueSource(strings = {"AUTO", "OPS"})
     @SuppressWarnings("unchecked")
@@ -96,6 +98,7 @@ class PluginDescriptorTest {
      * The README's main job (the mlp-sr-ste-2-4 component on mnist-10k, 30 epochs) on the OPS executor reaches the
      * FUSED run's test accuracy within 0.3 points.
      */
+    @Tag("accuracy")
     @Test
     @SuppressWarnings("unchecked")
     void theMainJobOnTheOpsExecutorReachesTheFusedRunsAccuracy() throws Exception {
@@ -117,6 +120,7 @@ class PluginDescriptorTest {
      * The README's result for the residual network, as the component is shipped: its 8 epochs on mnist-10k reach at
      * least 98.5% test accuracy, with every convolution (stem and projections included) 2:4 and N:M-valid.
      */
+    @Tag("accuracy")
     @Test
     @SuppressWarnings("unchecked")
     void residualNetworkReachesItsAdvertisedAccuracy() throws Exception {

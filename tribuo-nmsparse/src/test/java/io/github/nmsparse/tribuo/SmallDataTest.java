@@ -1,5 +1,6 @@
 package io.github.nmsparse.tribuo;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ class SmallDataTest {
      */
     private static final Map<String, Double> SKLEARN_MLP = Map.of("breast-cancer", 0.9561, "wine", 1.0, "digits", 0.9741);
 
+    @Tag("accuracy")
     @Test
     void theReadyMadeComponentsMatchATunedScikitLearnMlp() {
         StringBuilder figures = new StringBuilder();
