@@ -54,14 +54,16 @@ final class FeatureEncoder {
     }
 
     /**
-     * Fits the scaling to a data set.
+     * Fits the scaling to the rows of a data set that are trained on.
      *
      * @param data       the training data
      * @param featureMap its feature map
      * @param scaling    the kind of scaling
+     * @param fitted     the rows whose values the scaling is fitted to, in increasing order: all but a validation
+     *                   hold-out, so that the hold-out measures the model as unseen data would; null for every row
      * @return the encoder
      */
-    static <T extends Output<T>> FeatureEncoder fit(Dataset<T> data, ImmutableFeatureMap featureMap, FeatureScaling scaling) {
+    static <T extends Output<T>> FeatureEncoder fit(Dataset<T> data, ImmutableFeatureMap featureMap, FeatureScaling scaling, int[] fitted) {
         int width = featureMap.size();
         float[] shift = new float[width];
         float[] scale = new float[width];
@@ -72,25 +74,33 @@ final class FeatureEncoder {
         int[] firstNaN = new int[width];
         int[] nans = new int[width];
         int index = 0;
+        int rows = 0;
         for (Example<T> example : data) {
-            for (Feature feature : example) {
-                int id = featureMap.getID(feature.getName());
-                if (id >= 0) {
-                    double value = feature.getValue();
-                    if (Double.isNaN(value)) {
-                        firstNaN[id] = nans[id]++ == 0 ? index : firstNaN[id];
-                        continue;
+            // Rows not fitted are held out; encode() refuses their NaNs unless the feature is ignored.
+            if (fitted == null || (rows < fitted.length && fitted[rows] == index)) {
+                rows++;
+                for (Feature feature : example) {
+                    int id = featureMap.getID(feature.getName());
+                    if (id >= 0) {
+                        double value = feature.getValue();
+                        if (Double.isNaN(value)) {
+                            firstNaN[id] = nans[id]++ == 0 ? index : firstNaN[id];
+                            continue;
+                        }
+                        requireFinite(feature, index);
+                        sum[id] += value;
+                        sumSquares[id] += value * value;
+                        maxAbs[id] = Math.max(maxAbs[id], Math.abs(value));
                     }
-                    requireFinite(feature, index);
-                    sum[id] += value;
-                    sumSquares[id] += value * value;
-                    maxAbs[id] = Math.max(maxAbs[id], Math.abs(value));
                 }
             }
             index++;
         }
+        if (fitted != null && rows != fitted.length) {
+            throw new IllegalArgumentException("rows to fit must be increasing indices below " + index + ", got " + fitted.length
+                    + " of which " + rows + " matched");
+        }
         List<String> ignored = new ArrayList<>();
-        int rows = data.size();
         for (int id = 0; id < width; id++) {
             if (nans[id] > 0) {
                 String name = featureMap.get(id).getName();

@@ -307,13 +307,13 @@ public final class NMSparseTrainer<T extends Output<T>> implements Trainer<T> {
             trainerProvenance = provenanceOfTrainer.get();
             trainInvocationCounter++;
         }
-        FeatureEncoder encoder = FeatureEncoder.fit(examples, featureMap, featureScaling);
+        HoldOut holdOut = validationFraction > 0 ? HoldOut.split(strata(examples, outputInfo), validationFraction, holdOutSeed) : null;
+        FeatureEncoder encoder = FeatureEncoder.fit(examples, featureMap, featureScaling, holdOut == null ? null : holdOut.training());
         if (inputShape.length == 3) {
             encoder = encoder.forImage(inputShape);
         }
         TrainingData data = encode(examples, encoder, outputInfo);
-        if (validationFraction > 0) {
-            HoldOut holdOut = HoldOut.split(strata(examples, outputInfo), validationFraction, holdOutSeed);
+        if (holdOut != null) {
             data = data.select(holdOut.training()).withValidation(data.select(holdOut.validation()));
         }
         int batch = batchSize;

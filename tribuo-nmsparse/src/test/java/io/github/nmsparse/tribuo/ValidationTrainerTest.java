@@ -9,15 +9,21 @@ import io.github.nmsparse.engine.network.LayerWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Model;
+import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +98,41 @@ class ValidationTrainerTest {
                 assertEquals(expected.get(i).getOutput().getScore(), actual.get(i).getOutput().getScore(), 0.0, "example " + i);
             }
         }
+    }
+
+    /**
+     * The hold-out measures the model as unseen data would: the input scaling is fitted to the rows trained on, not to
+     * the held-out ones. Of 8 rows, 2 are held out; exactly one of the 28 ways to leave 2 rows out gives every
+     * feature's fitted mean, and it differs from the mean of all 8.
+     */
+    @Test
+    void theInputScalingIsFittedToTheTrainingRowsAlone() {
+        MutableDataset<Label> data = new MutableDataset<>(new SimpleDataSourceProvenance("eight rows", new LabelFactory()), new LabelFactory());
+        double[][] values = new double[8][];
+        for (int row = 0; row < 8; row++) {
+            values[row] = new double[] {row * row, 10.0 - 3 * row, Math.sqrt(row + 1)};
+            data.add(new ArrayExample<>(new Label(row % 2 == 0 ? "even" : "odd"), new String[] {"a", "b", "c"}, values[row]));
+        }
+        NMSparseModel<Label> model = NMSparseTrainer.builder(new LabelAdapter()).hiddenSizes(4).epochs(1).batchSize(4)
+                .featureScaling(FeatureScaling.STANDARDIZE).validation(0.25, 0, EarlyStopping.Monitor.VALIDATION_LOSS).seed(5)
+                .build().train(data);
+        float[] fittedMean = model.encoder().shift();
+        int matches = 0;
+        for (int first = 0; first < 8; first++) {
+            for (int second = first + 1; second < 8; second++) {
+                boolean all = true;
+                for (int feature = 0; feature < 3; feature++) {
+                    double sum = 0;
+                    for (int row = 0; row < 8; row++) {
+                        sum += row == first || row == second ? 0 : values[row][feature];
+                    }
+                    all &= (float) (sum / 6) == fittedMean[feature];
+                }
+                matches += all ? 1 : 0;
+            }
+        }
+        assertEquals(1, matches, "left-out pairs whose complement gives the fitted means " + Arrays.toString(fittedMean));
+        assertNotEquals((float) (0 + 1 + 4 + 9 + 16 + 25 + 36 + 49) / 8, fittedMean[0], "the mean of all rows");
     }
 
     @Test
