@@ -2,12 +2,13 @@ package io.github.nmsparse.core;
 
 /**
  * Multiplies an N:M-sparse matrix by vectors, {@code y = W x}, doing only the kept multiply-adds (half the dense
- * product's for 2:4). Two kernels exist. The default, in plain Java, gathers each row's inputs by their columns and
- * shares the compressed matrix's value slots (2 bytes a slot beside them for up to 65,536 columns, 4 beyond). Where the
- * JVM runs the incubating Vector API well (Java 25 and later, with {@code --add-modules jdk.incubator.vector}), a kernel
- * with one matrix row per vector lane picks each lane's input with a lane permute instead (5 bytes a slot: a copy of
- * the values in its own order and a byte for each pick); the two differ only in the order of their additions.
- * Immutable and safe to share between threads. {@link CompressedNM#vectorProduct()} builds it.
+ * product's for 2:4). Three kernels exist. The default, in plain Java, gathers each row's inputs by their columns and
+ * shares the compressed matrix's value slots (2 bytes a slot beside them for up to 65,536 columns, 4 beyond). Where
+ * the JVM has the incubating Vector API ({@code --add-modules jdk.incubator.vector}) and vectors of 8 or 16 floats,
+ * kernels with one matrix row per vector lane run instead: on Java 25 and later one that picks each lane's input with a
+ * lane permute (5 bytes a slot), before it, for 2:4 only, one that picks it with compares and blends (8 bytes a slot).
+ * They differ only in the order of their additions. Immutable and safe to share between threads.
+ * {@link CompressedNM#vectorProduct()} builds it.
  */
 public final class NMVectorProduct {
 
@@ -39,12 +40,12 @@ public final class NMVectorProduct {
         return layout;
     }
 
-    /** @return bytes this adds to its compressed matrix (unpacked columns, or the lane kernel's own copy) */
+    /** @return bytes this adds to its compressed matrix (unpacked columns, or a lane kernel's own copy) */
     public long addedBytes() {
         return kernel.addedBytes();
     }
 
-    /** @return which kernel runs the products: "row gather", or "lane permute (16 floats)" and the like */
+    /** @return which kernel runs the products: "row gather", "lane blend (16 floats)", "lane permute (8 floats)" and the like */
     public String kernel() {
         return kernel.describe();
     }

@@ -61,8 +61,12 @@ class CompressedNMTest {
         CompressedNM compressed = CompressedNM.compress(FloatBuffer.wrap(w), layout);
         List<NMVectorProduct> products = new ArrayList<>(List.of(compressed.vectorProduct(),
                 new NMVectorProduct(layout, new RowGatherKernel(layout, compressed.values(), compressed.slotColumns()))));
-        NMKernels.lanes(layout, compressed.values(), compressed.slotColumns())
+        NMKernels.permute(layout, compressed.values(), compressed.slotColumns())
                 .ifPresent(kernel -> products.add(new NMVectorProduct(layout, kernel)));
+        if (layout.pattern().equals(NMKernels.BLEND_PATTERN)) {
+            NMKernels.blend(layout, compressed.values(), compressed.slotColumns())
+                    .ifPresent(kernel -> products.add(new NMVectorProduct(layout, kernel)));
+        }
         for (NMVectorProduct product : products) {
             float[] y = new float[layout.rows()];
             product.multiply(x, y);

@@ -24,19 +24,24 @@ class NMKernelsTest {
     }
 
     @Test
-    void theLaneKernelIsChosenFromJava25WithTheVectorModuleAndWideVectors() {
-        boolean expected = Runtime.version().feature() >= NMKernels.LANES_FROM_JAVA
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+    void theLaneKernelsAreChosenWithTheVectorModuleAndWideVectors() {
+        boolean lanes = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                 && (NMKernels.preferredLanes() == 8 || NMKernels.preferredLanes() == 16);
-        String kernel = readmeFirstLayer().vectorProduct().kernel();
-        assertEquals(expected ? "lane permute (" + NMKernels.preferredLanes() + " floats)" : "row gather", kernel);
+        boolean permutes = Runtime.version().feature() >= NMKernels.PERMUTES_FROM_JAVA;
+        String width = " (" + NMKernels.preferredLanes() + " floats)";
+        assertEquals(!lanes ? "row gather" : permutes ? "lane permute" + width : "lane blend" + width,
+                readmeFirstLayer().vectorProduct().kernel());
+        NMLayout wideGroups = new NMLayout(4, 32, new NMPattern(1, 16));
+        String kernel = CompressedNM.compress(FloatBuffer.allocate(128), wideGroups).vectorProduct().kernel();
+        assertEquals(lanes && permutes ? "lane permute" + width : "row gather", kernel, "groups of 16 columns");
     }
 
     @Test
-    void theTestsRunWithTheVectorModuleSoThatTheLaneKernelIsChecked() {
+    void theTestsRunWithTheVectorModuleSoThatTheLaneKernelsAreChecked() {
         CompressedNM layer = readmeFirstLayer();
-        assertTrue(NMKernels.lanes(README_FIRST_LAYER, layer.values(), layer.slotColumns()).isPresent(),
-                "the surefire argLine adds jdk.incubator.vector, so CompressedNMTest checks the lane kernel");
+        assertTrue(NMKernels.permute(README_FIRST_LAYER, layer.values(), layer.slotColumns()).isPresent()
+                        && NMKernels.blend(README_FIRST_LAYER, layer.values(), layer.slotColumns()).isPresent(),
+                "the surefire argLine adds jdk.incubator.vector, so CompressedNMTest checks the lane kernels");
     }
 
     @Test
@@ -50,14 +55,19 @@ class NMKernelsTest {
                 new RowGatherKernel(wide, wideLayer.values(), wideLayer.slotColumns()).addedBytes());
     }
 
-    /** For 2:4 every row keeps half of each chunk of a vector's width, so no step is padded: 5 bytes a slot. */
+    /**
+     * For 2:4 every row keeps half of each chunk of a vector's width, so the permute kernel pads no step: 5 bytes a
+     * slot. The blend kernel holds 8.
+     */
     @Test
-    void theLaneKernelPadsNothingFor2of4() {
+    void whatTheLaneKernelsHold() {
         CompressedNM layer = readmeFirstLayer();
         long slots = layer.values().length;
         int lanes = NMKernels.preferredLanes();
         long steps = (256L / lanes) * ((784 + lanes - 1) / lanes);
-        NMKernel kernel = NMKernels.lanes(README_FIRST_LAYER, layer.values(), layer.slotColumns()).orElseThrow();
-        assertEquals(5 * slots + 4 * (steps + 1), kernel.addedBytes(), lanes + " lanes");
+        NMKernel permute = NMKernels.permute(README_FIRST_LAYER, layer.values(), layer.slotColumns()).orElseThrow();
+        assertEquals(5 * slots + 4 * (steps + 1), permute.addedBytes(), lanes + " lanes");
+        NMKernel blend = NMKernels.blend(README_FIRST_LAYER, layer.values(), layer.slotColumns()).orElseThrow();
+        assertEquals(8 * slots, blend.addedBytes(), lanes + " lanes");
     }
 }
